@@ -1,0 +1,188 @@
+"""The exception hierarchy: every failure the SDK raises is a `CloposError`.
+
+```
+CloposError
+├── APIError
+│   ├── APIStatusError            the server answered with an error (4xx/5xx, or success: false)
+│   │   ├── BadRequestError         400
+│   │   ├── AuthenticationError     401, and the auth endpoint's 200 with success: false
+│   │   ├── PermissionDeniedError   403
+│   │   ├── NotFoundError           404
+│   │   ├── ConflictError           409
+│   │   ├── RateLimitError          429 (.retry_after)
+│   │   └── ServerError             5xx
+│   ├── APIConnectionError        no usable answer: refused, reset, DNS, ...
+│   │   └── APITimeoutError
+│   └── ResponseValidationError   a 2xx body that is not JSON or cannot be structured
+└── OutcomeUnknownError           a create whose result cannot be known (see the README)
+```
+
+Bad arguments raise `ValueError`/`TypeError` before anything is sent; they are not API errors.
+Messages never contain tokens or secrets: they are built from the server's `error`/`message`
+fields, the status code and the request path only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "CloposError",
+    "ConflictError",
+    "NotFoundError",
+    "OutcomeUnknownError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ResponseValidationError",
+    "ServerError",
+]
+
+
+class CloposError(Exception):
+    """Base class of every error this SDK raises."""
+
+
+class APIError(CloposError):
+    """A request to the Clopos API failed."""
+
+    def __init__(self, message: str, *, method: str | None = None, path: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.method = method
+        self.path = path
+
+    def __str__(self) -> str:
+        where = f" ({self.method} {self.path})" if self.method and self.path else ""
+        return f"{self.message}{where}"
+
+
+class APIStatusError(APIError):
+    """The server answered with an error status or an error envelope.
+
+    `error_code` is the envelope's machine-readable `error` (for the list-shaped error of the
+    live v1 API, the first item's `exception`); `message` the human-readable text; `details`
+    the optional `details` object; `body` the decoded body (or the raw text when not JSON).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        error_code: str | None = None,
+        details: Any = None,
+        body: Any = None,
+        headers: Mapping[str, str] | None = None,
+        method: str | None = None,
+        path: str | None = None,
+    ):
+        super().__init__(message, method=method, path=path)
+        self.status_code = status_code
+        self.error_code = error_code
+        self.details = details
+        self.body = body
+        self.headers: Mapping[str, str] = headers if headers is not None else {}
+
+    def __str__(self) -> str:
+        code = f" [{self.error_code}]" if self.error_code else ""
+        return f"HTTP {self.status_code}{code}: {super().__str__()}"
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(status_code={self.status_code!r}, "
+            f"error_code={self.error_code!r}, message={self.message!r})"
+        )
+
+
+class BadRequestError(APIStatusError):
+    """400: missing or invalid parameters or body fields."""
+
+
+class AuthenticationError(APIStatusError):
+    """401, or the auth endpoint refusing credentials (400, 401, or 200 with success: false)."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """403: the brand lacks a module (e.g. `call_center`) or the integrator lacks a scope."""
+
+
+class NotFoundError(APIStatusError):
+    """404: the resource does not exist in the targeted brand and venue."""
+
+
+class ConflictError(APIStatusError):
+    """409: a duplicate unique field, or an Idempotency-Key reused with a different body."""
+
+
+class RateLimitError(APIStatusError):
+    """429: a rate limit was exceeded; `retry_after` is the server's wait in seconds, if any."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any):
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after
+
+
+class ServerError(APIStatusError):
+    """5xx: the gateway or the upstream POS API failed (504: upstream took over 8 s)."""
+
+
+class APIConnectionError(APIError):
+    """No HTTP answer was received: connection refused or reset, DNS failure, broken response.
+
+    ``request_sent`` is False only when the connection was never established, i.e. when the
+    server cannot have seen the request (the one case where replaying a create is safe).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        request_sent: bool = True,
+        method: str | None = None,
+        path: str | None = None,
+    ):
+        super().__init__(message, method=method, path=path)
+        self.request_sent = request_sent
+
+
+class APITimeoutError(APIConnectionError):
+    """The request did not complete within its timeout."""
+
+
+class ResponseValidationError(APIError):
+    """A 2xx response whose body is not JSON or does not have the documented shape.
+
+    `body` holds the raw response text, so nothing the server said is lost.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        body: str,
+        status_code: int,
+        method: str | None = None,
+        path: str | None = None,
+    ):
+        super().__init__(message, method=method, path=path)
+        self.body = body
+        self.status_code = status_code
+
+
+class OutcomeUnknownError(CloposError):
+    """A create may or may not have reached the server; retrying blindly could duplicate it.
+
+    Reconcile with `idempotency_key` (resend with the same key on v1) or by listing recent
+    orders. `__cause__` holds the failure that made the outcome unknown.
+    """
+
+    def __init__(self, message: str, *, idempotency_key: str):
+        super().__init__(message)
+        self.idempotency_key = idempotency_key

@@ -1,0 +1,196 @@
+"""Auto-pagination over page/limit listings, optionally fetching pages concurrently.
+
+Stop rules (REFERENCE §2.5): a short page, an empty page, ``page >= total_pages`` or
+``page * limit >= total``. A server that answers a different page than asked, or the same
+page twice, raises `PaginationError` rather than looping. Items that slid over a page
+boundary because orders were created during the listing (the last items of page N shown
+again at the top of page N+1) are yielded once: the previous page's keys are remembered,
+so memory stays bounded by one page.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections import deque
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
+from typing import Generic, TypeVar
+
+import attrs
+
+from .errors import APIError
+from .models.page import Page
+
+__all__ = ["MAX_PAGES", "AsyncPaginator", "PaginationError"]
+
+T = TypeVar("T")
+
+# A safety net against a server that keeps returning full, ever-new pages.
+MAX_PAGES = 1_000_000
+
+
+class PaginationError(APIError):
+    """The server's pages do not advance (a repeated or unexpected page)."""
+
+
+def _item_key(item: object) -> Hashable:
+    key = getattr(item, "id", None)
+    return key if key is not None else id(item)
+
+
+class AsyncPaginator(Generic[T]):
+    """Iterate every item of a listing: ``async for``, ``.pages()`` or ``.collect()``.
+
+    Example::
+
+        async for order in clopos.orders.list(status="PENDING", limit=100):
+            ...
+        orders = await clopos.orders.list(limit=100, concurrency=8).collect()
+
+    With ``concurrency > 1`` and a total known from the first page, the remaining pages are
+    fetched up to ``concurrency`` at a time and still yielded in page order; at most
+    ``concurrency`` pages are held in memory. Leaving the loop early cancels pending fetches.
+    """
+
+    def __init__(
+        self,
+        fetch_page: Callable[[int], Awaitable[Page[T]]],
+        *,
+        limit: int,
+        start_page: int = 1,
+        max_items: int | None = None,
+        concurrency: int = 1,
+        key: Callable[[T], Hashable] = _item_key,
+    ) -> None:
+        self._fetch_page = fetch_page
+        self._limit = limit
+        self._start_page = start_page
+        self._max_items = max_items
+        self._concurrency = concurrency
+        self._key = key
+
+    def __repr__(self) -> str:
+        return (
+            f"<AsyncPaginator limit={self._limit} start_page={self._start_page} "
+            f"max_items={self._max_items} concurrency={self._concurrency}>"
+        )
+
+    def __aiter__(self) -> AsyncIterator[T]:
+        return self._items()
+
+    async def _items(self) -> AsyncIterator[T]:
+        async with contextlib.aclosing(self.pages()) as pages:
+            async for page in pages:
+                for item in page.items:
+                    yield item
+
+    async def collect(self) -> list[T]:
+        """Fetch everything (up to ``max_items``) into a list."""
+        return [item async for item in self]
+
+    async def pages(self) -> AsyncIterator[Page[T]]:
+        """Yield whole pages, checked and de-duplicated, in page order."""
+        previous_keys: list[Hashable] | None = None
+        remaining = self._max_items
+        expected = self._start_page
+        async with contextlib.aclosing(self._fetched_pages()) as fetched:
+            async for page in fetched:
+                if page.page != expected:
+                    raise PaginationError(
+                        f"asked for page {expected}, the server answered page {page.page}"
+                    )
+                expected += 1
+                keys = [self._key(item) for item in page.items]
+                if previous_keys is not None and keys and keys == previous_keys:
+                    raise PaginationError(
+                        f"page {page.page} repeats page {page.page - 1}; stopping instead of "
+                        "looping (does the server ignore the page parameter?)"
+                    )
+                items = page.items
+                if previous_keys:
+                    seen = set(previous_keys)
+                    items = [item for item, key in zip(items, keys) if key not in seen]  # noqa: B905
+                previous_keys = keys
+                if remaining is not None:
+                    items = items[:remaining]
+                    remaining -= len(items)
+                if items is not page.items:
+                    page = attrs.evolve(page, items=items)
+                yield page
+                if remaining == 0:
+                    return
+
+    def _continues_after(self, page: Page[T], fetched_items: int) -> bool:
+        if (
+            page.page == self._start_page == 1
+            and 0 < len(page.items) < page.limit
+            and page.total is not None
+            and page.total > len(page.items)
+        ):
+            # A short first page while the total says more exist: the server caps the page
+            # size below `limit`. Going on would compute wrong page numbers and skip orders.
+            raise PaginationError(
+                f"the server returned {len(page.items)} items for limit={page.limit} while "
+                f"total={page.total}: it caps the page size; use limit={len(page.items)}"
+            )
+        if not page.has_next:
+            return False
+        if page.page - self._start_page + 1 >= MAX_PAGES:
+            raise PaginationError(f"stopped after {MAX_PAGES} pages")
+        return self._max_items is None or fetched_items < self._max_items
+
+    def _last_page_wanted(self, first: Page[T]) -> int | None:
+        total_pages = first.total_pages
+        if total_pages is None:
+            return None
+        if self._max_items is not None:
+            pages_for_max = -(-self._max_items // self._limit)
+            total_pages = min(total_pages, self._start_page + pages_for_max - 1)
+        return total_pages
+
+    async def _fetched_pages(self) -> AsyncIterator[Page[T]]:
+        page = await self._fetch_page(self._start_page)
+        fetched = len(page.items)
+        yield page
+        if not self._continues_after(page, fetched):
+            return
+        last = self._last_page_wanted(page)
+        if self._concurrency > 1 and last is not None:
+            async with contextlib.aclosing(self._concurrent(self._start_page + 1, last)) as rest:
+                async for page in rest:
+                    fetched += len(page.items)
+                    yield page
+                    if not self._continues_after(page, fetched):
+                        return
+            return
+        number = self._start_page + 1
+        while True:
+            page = await self._fetch_page(number)
+            fetched += len(page.items)
+            yield page
+            if not self._continues_after(page, fetched):
+                return
+            number += 1
+
+    async def _concurrent(self, first: int, last: int) -> AsyncIterator[Page[T]]:
+        """Fetch pages first..last with a sliding window, yielding them in order."""
+        window: deque[asyncio.Task[Page[T]]] = deque()
+        number = first
+        try:
+            while window or number <= last:
+                # Refilled only after the consumer is done with the previous page, so at
+                # most `concurrency` pages exist at once (in flight, or being consumed).
+                while len(window) < self._concurrency and number <= last:
+                    window.append(asyncio.ensure_future(self._fetch_page(number)))
+                    number += 1
+                # Awaited while still in the window, so a cancellation here cancels it too.
+                page = await window[0]
+                window.popleft()
+                yield page
+        finally:
+            for pending in window:
+                pending.cancel()
+            if window:
+                # Wait for them, so that closing the loop leaves nothing running; their
+                # errors (or cancellations) were superseded by ours.
+                await asyncio.gather(*window, return_exceptions=True)
