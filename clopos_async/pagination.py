@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Hashable
 from typing import Generic, TypeVar
 
 import attrs
@@ -78,7 +78,7 @@ class AsyncPaginator(Generic[T]):
     def __aiter__(self) -> AsyncIterator[T]:
         return self._items()
 
-    async def _items(self) -> AsyncIterator[T]:
+    async def _items(self) -> AsyncGenerator[T, None]:
         async with contextlib.aclosing(self.pages()) as pages:
             async for page in pages:
                 for item in page.items:
@@ -88,7 +88,7 @@ class AsyncPaginator(Generic[T]):
         """Fetch everything (up to ``max_items``) into a list."""
         return [item async for item in self]
 
-    async def pages(self) -> AsyncIterator[Page[T]]:
+    async def pages(self) -> AsyncGenerator[Page[T], None]:
         """Yield whole pages, checked and de-duplicated, in page order."""
         previous_keys: list[Hashable] | None = None
         remaining = self._max_items
@@ -148,7 +148,7 @@ class AsyncPaginator(Generic[T]):
             total_pages = min(total_pages, self._start_page + pages_for_max - 1)
         return total_pages
 
-    async def _fetched_pages(self) -> AsyncIterator[Page[T]]:
+    async def _fetched_pages(self) -> AsyncGenerator[Page[T], None]:
         page = await self._fetch_page(self._start_page)
         fetched = len(page.items)
         yield page
@@ -172,7 +172,7 @@ class AsyncPaginator(Generic[T]):
                 return
             number += 1
 
-    async def _concurrent(self, first: int, last: int) -> AsyncIterator[Page[T]]:
+    async def _concurrent(self, first: int, last: int) -> AsyncGenerator[Page[T], None]:
         """Fetch pages first..last with a sliding window, yielding them in order."""
         window: deque[asyncio.Task[Page[T]]] = deque()
         number = first

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timezone
 from decimal import Decimal
 from enum import Enum
+from typing import cast
 
 __all__ = [
     "OPEN_RANGE_END",
@@ -183,7 +184,8 @@ def encode_filters(filters: Filters | None) -> QueryPairs:
                     (f"filters[{index}][1][{position}]", encode_scalar(item, parameter=parameter))
                 )
         else:
-            pairs.append((f"filters[{index}][1]", encode_scalar(value, parameter=parameter)))
+            scalar = cast(Scalar, value)
+            pairs.append((f"filters[{index}][1]", encode_scalar(scalar, parameter=parameter)))
     return pairs
 
 

@@ -25,6 +25,7 @@ from .errors import (
     ServerError,
 )
 
+_orjson: Any
 try:  # orjson is an optional extra ("clopos-async[speed]"): same results, faster.
     import orjson as _orjson
 except ImportError:  # pragma: no cover - exercised by the pure-Python CI leg
@@ -71,7 +72,8 @@ def _json_default(value: object) -> object:
 def encode_json(value: object) -> bytes:
     """Encode a request body; Decimal amounts become JSON numbers."""
     if _orjson is not None:
-        return _orjson.dumps(value, default=_json_default)
+        encoded: bytes = _orjson.dumps(value, default=_json_default)
+        return encoded
     return json.dumps(value, default=_json_default, separators=(",", ":")).encode()
 
 
@@ -112,9 +114,11 @@ def parse_envelope(decoded: Any) -> Envelope:
         return Envelope(data=decoded, raw=decoded)
     if "success" not in decoded and "data" not in decoded:
         return Envelope(data=decoded, raw=decoded)
-    pagination = decoded.get("pagination")
-    if not isinstance(pagination, dict):
-        pagination = decoded.get("meta") if isinstance(decoded.get("meta"), dict) else {}
+    pagination: dict[str, Any] = {}
+    for block in (decoded.get("pagination"), decoded.get("meta")):
+        if isinstance(block, dict):
+            pagination = block
+            break
     total = _int_or_none(decoded.get("total"))
     if total is None:
         total = _int_or_none(pagination.get("total"))

@@ -1,0 +1,94 @@
+"""clopos-async: an async, typed client for the Clopos Open API (v1 and v2).
+
+Example::
+
+    from clopos_async import AsyncClopos
+
+    async with AsyncClopos.from_env() as clopos:
+        async for order in clopos.orders.list(status="PENDING"):
+            print(order.id, order.status)
+
+`clopos_async.testing.FakeClopos` serves the documented API on loopback for your tests.
+"""
+
+from __future__ import annotations
+
+from ._version import __version__
+from .client import AsyncClopos, Reply
+from .errors import (
+    APIConnectionError,
+    APIError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    CloposError,
+    ConflictError,
+    NotFoundError,
+    OutcomeUnknownError,
+    PermissionDeniedError,
+    RateLimitError,
+    ResponseValidationError,
+    ServerError,
+)
+from .models.enums import DiscountType, OrderStatus
+from .models.new_order import NewOrder, NewOrderCustomer, NewOrderModifier, NewOrderProduct
+from .models.orders import (
+    Discount,
+    LineItem,
+    Modificator,
+    Order,
+    OrderCustomer,
+    OrderLine,
+    OrderLineMeta,
+    OrderMeta,
+    OrderPayload,
+    OrderProductSnapshot,
+    OrderReceipt,
+    OrderService,
+    SnapshotProduct,
+)
+from .models.page import Page
+from .pagination import AsyncPaginator, PaginationError
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AsyncClopos",
+    "AsyncPaginator",
+    "AuthenticationError",
+    "BadRequestError",
+    "CloposError",
+    "ConflictError",
+    "Discount",
+    "DiscountType",
+    "LineItem",
+    "Modificator",
+    "NewOrder",
+    "NewOrderCustomer",
+    "NewOrderModifier",
+    "NewOrderProduct",
+    "NotFoundError",
+    "Order",
+    "OrderCustomer",
+    "OrderLine",
+    "OrderLineMeta",
+    "OrderMeta",
+    "OrderPayload",
+    "OrderProductSnapshot",
+    "OrderReceipt",
+    "OrderService",
+    "OrderStatus",
+    "OutcomeUnknownError",
+    "Page",
+    "PaginationError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "Reply",
+    "ResponseValidationError",
+    "ServerError",
+    "SnapshotProduct",
+    "__version__",
+]

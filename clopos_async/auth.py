@@ -1,0 +1,158 @@
+"""Tokens: exchange credentials lazily, cache, refresh ahead of expiry, one refresh at a time.
+
+The manager knows nothing about HTTP: the client hands it a coroutine that performs the
+exchange and returns an `IssuedToken`. That keeps the single-flight and expiry logic
+testable on its own and lets the exchange go through the same transport as every call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Awaitable, Callable
+
+import attrs
+
+__all__ = ["Credentials", "IssuedToken", "TokenManager", "refresh_margin"]
+
+
+def _redacted(value: object) -> str:
+    return "'***'" if value else repr(value)
+
+
+@attrs.frozen
+class Credentials:
+    """What the auth endpoint takes. The secret never appears in repr."""
+
+    client_id: str
+    client_secret: str = attrs.field(repr=_redacted)
+    brand: str
+    integrator_id: str | None = None
+    venue_id: str | None = None
+
+
+@attrs.frozen
+class IssuedToken:
+    """A token and the monotonic time at which it stops being valid."""
+
+    value: str = attrs.field(repr=_redacted)
+    expires_at: float  # time.monotonic() clock
+
+    @classmethod
+    def from_auth_response(
+        cls, value: str, *, expires_at: float | None, expires_in: float | None, sent_at: float
+    ) -> IssuedToken:
+        """Convert the server's expiry (epoch ``expires_at``, else ``expires_in``) to monotonic.
+
+        ``sent_at`` is the monotonic time the request was sent: counting ``expires_in``
+        from then errs on the early side, as REFERENCE §1.5 advises.
+        """
+        if expires_at is not None:
+            lifetime = expires_at - time.time()
+            return cls(value, time.monotonic() + lifetime)
+        return cls(value, sent_at + (expires_in if expires_in is not None else 3600.0))
+
+
+def _consume_exception(future: asyncio.Future[IssuedToken]) -> None:
+    # Every waiter may have been cancelled; the failure is theirs to see, not the loop's.
+    if not future.cancelled():
+        future.exception()
+
+
+def refresh_margin(lifetime: float) -> float:
+    """How long before expiry to refresh: 60 s for hour-long tokens, less for short ones."""
+    return min(60.0, max(lifetime, 0.0) * 0.1)
+
+
+class TokenManager:
+    """Hands out a valid token; concurrent callers share one exchange.
+
+    With a static token (``token=``) it never exchanges: the token is used as is, and a 401
+    surfaces to the caller because there is nothing to refresh it with.
+    """
+
+    def __init__(
+        self,
+        exchange: Callable[[], Awaitable[IssuedToken]] | None,
+        *,
+        static_token: str | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if exchange is None and static_token is None:
+            raise ValueError("either credentials or token= is required")
+        self._exchange = exchange
+        self._clock = clock  # injectable so expiry rules are testable without sleeping
+        self._token: IssuedToken | None = (
+            IssuedToken(static_token, float("inf")) if static_token is not None else None
+        )
+        self._lifetime = 3600.0
+        self._inflight: asyncio.Future[IssuedToken] | None = None
+        self.exchanges = 0
+
+    def __repr__(self) -> str:
+        kind = "static" if self._exchange is None else "credentials"
+        return f"<TokenManager {kind} exchanges={self.exchanges}>"
+
+    @property
+    def can_refresh(self) -> bool:
+        """Whether a rejected token can be replaced (not with a static ``token=``)."""
+        return self._exchange is not None
+
+    def _fresh(self, token: IssuedToken | None) -> bool:
+        if token is None:
+            return False
+        return self._clock() < token.expires_at - refresh_margin(self._lifetime)
+
+    async def token(self) -> str:
+        """Return a token valid for a while yet, exchanging credentials if needed."""
+        current = self._token
+        if self._fresh(current):
+            assert current is not None
+            return current.value
+        return (await self._refresh(stale=current)).value
+
+    async def invalidate(self, rejected: str) -> str | None:
+        """Drop a token the server rejected (401) and return a new one, or None if impossible.
+
+        Callers that saw the same rejected token share one exchange; a caller whose token
+        was already replaced gets the replacement without another exchange.
+        """
+        if self._exchange is None:
+            return None
+        current = self._token
+        if current is not None and current.value != rejected and self._fresh(current):
+            return current.value
+        return (await self._refresh(stale=current, force=True)).value
+
+    async def _refresh(self, *, stale: IssuedToken | None, force: bool = False) -> IssuedToken:
+        if self._exchange is None:
+            assert self._token is not None
+            return self._token
+        current = self._token
+        # Someone else refreshed since our caller looked: use theirs.
+        if current is not stale and current is not None and (force or self._fresh(current)):
+            return current
+        if self._inflight is None:
+            self._inflight = asyncio.ensure_future(self._run_exchange(self._exchange))
+            self._inflight.add_done_callback(_consume_exception)
+        # Shielded: one caller being cancelled must not cancel the exchange the others share.
+        return await asyncio.shield(self._inflight)
+
+    async def _run_exchange(self, exchange: Callable[[], Awaitable[IssuedToken]]) -> IssuedToken:
+        try:
+            issued = await exchange()
+        finally:
+            self._inflight = None
+        self.exchanges += 1
+        self._lifetime = max(issued.expires_at - self._clock(), 0.0)
+        self._token = issued
+        return issued
+
+    async def aclose(self) -> None:
+        """Cancel an exchange still running, so closing the client leaves no task behind."""
+        task = self._inflight
+        if task is not None and not task.done():
+            task.cancel()
+            with contextlib.suppress(BaseException):
+                await task

@@ -1,0 +1,145 @@
+"""Everything that differs between API v1 and v2, in one profile object per version.
+
+Resources and the client ask the profile (paths, headers, auth body, status vocabulary,
+create-order body, idempotency guarantees) instead of branching on a version string.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Literal
+from urllib.parse import quote
+
+import attrs
+
+from .auth import Credentials
+from .models.enums import OrderStatus
+from .models.new_order import NewOrder
+
+__all__ = ["V1", "V2", "ApiVersion", "ApiVersionName", "OrderId", "get_version"]
+
+ApiVersionName = Literal["v1", "v2"]
+OrderId = int | str
+
+
+@attrs.frozen
+class ApiVersion:
+    """The facts of one API version (REFERENCE §1.2)."""
+
+    name: ApiVersionName
+    prefix: str
+    list_statuses: tuple[OrderStatus, ...]
+    # Whether the API documents Idempotency-Key, so a create may be replayed safely.
+    documents_idempotency: bool
+    # Flavour of the rate-limit headers: IETF RateLimit-* (v2) or X-RateLimit-* (v1).
+    rate_limit_header_prefix: str
+    # The credential that scopes a token: v2 tokens belong to an integrator, v1 to a venue.
+    auth_scope_field: Literal["integrator_id", "venue_id"]
+    sends_brand_header: bool
+    lowercase_statuses: bool
+    # v1 nests the order under payload (REFERENCE §3.5); v2 takes it flat (§3.6).
+    nested_create_body: bool
+    max_limit: int = 100
+
+    @property
+    def auth_path(self) -> str:
+        """Path of the token endpoint."""
+        return f"{self.prefix}/auth"
+
+    def orders_path(self, order_id: OrderId | None = None) -> str:
+        """Path of the orders collection, or of one order (its id URL-quoted)."""
+        if order_id is None:
+            return f"{self.prefix}/orders"
+        return f"{self.prefix}/orders/{quote(str(order_id), safe='')}"
+
+    def auth_body(self, credentials: Credentials) -> dict[str, str]:
+        """The JSON body of the token exchange."""
+        body = {
+            "client_id": credentials.client_id,
+            "client_secret": credentials.client_secret,
+            "brand": credentials.brand,
+        }
+        scope = getattr(credentials, self.auth_scope_field)
+        if scope is None:
+            raise ValueError(f"{self.auth_scope_field} is required for API {self.name}")
+        body[self.auth_scope_field] = scope
+        return body
+
+    def request_headers(
+        self, token: str, *, brand: str | None, venue_id: str | None
+    ) -> dict[str, str]:
+        """Headers of an authenticated call: x-token, plus x-brand/x-venue as the version wants."""
+        headers = {"x-token": token}
+        if self.sends_brand_header and brand is not None:
+            headers["x-brand"] = brand
+        if venue_id is not None:
+            headers["x-venue"] = venue_id
+        return headers
+
+    def wire_status(self, status: str | OrderStatus) -> str:
+        """Validate a list filter status (case-insensitive) and spell it as this version does."""
+        value = status.value if isinstance(status, OrderStatus) else status
+        if not isinstance(value, str):
+            raise TypeError(f"status must be a string or OrderStatus, got {type(status).__name__}")
+        for allowed in self.list_statuses:
+            if allowed.value.lower() == value.strip().lower():
+                return self._spell(allowed)
+        names = ", ".join(self._spell(s) for s in self.list_statuses)
+        raise ValueError(
+            f"status must be one of {names} for API {self.name}, got {value!r}"
+        )
+
+    def _spell(self, status: OrderStatus) -> str:
+        return status.value.lower() if self.lowercase_statuses else status.value
+
+    def create_body(self, order: NewOrder | Mapping[str, object]) -> Mapping[str, object]:
+        """The create-order body: a NewOrder translated for this version, a mapping unchanged."""
+        if isinstance(order, NewOrder):
+            return order.to_v1_body() if self.nested_create_body else order.to_v2_body()
+        if isinstance(order, Mapping):
+            return order
+        raise TypeError(f"order must be a NewOrder or a mapping, got {type(order).__name__}")
+
+
+V2 = ApiVersion(
+    name="v2",
+    prefix="/v2",
+    list_statuses=(
+        OrderStatus.PENDING,
+        OrderStatus.RECEIVED,
+        OrderStatus.IGNORE,
+        OrderStatus.DELIVERED,
+    ),
+    documents_idempotency=False,
+    rate_limit_header_prefix="ratelimit-",
+    auth_scope_field="integrator_id",
+    sends_brand_header=False,
+    lowercase_statuses=False,
+    nested_create_body=False,
+)
+
+V1 = ApiVersion(
+    name="v1",
+    prefix="",
+    list_statuses=(
+        OrderStatus.PENDING,
+        OrderStatus.CONFIRMED,
+        OrderStatus.COMPLETED,
+        OrderStatus.CANCELLED,
+    ),
+    documents_idempotency=True,
+    rate_limit_header_prefix="x-ratelimit-",
+    auth_scope_field="venue_id",
+    sends_brand_header=True,
+    lowercase_statuses=True,
+    nested_create_body=True,
+)
+
+
+def get_version(name: str) -> ApiVersion:
+    """The profile for ``"v1"`` or ``"v2"``."""
+    profiles = {"v1": V1, "v2": V2}
+    try:
+        return profiles[name.lower() if isinstance(name, str) else name]
+    except (KeyError, TypeError):
+        raise ValueError(f"api_version must be 'v1' or 'v2', got {name!r}") from None
