@@ -9,9 +9,11 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Mapping, Sequence
+from urllib.parse import urlencode
 
 import aiohttp
 import attrs
+from yarl import URL
 
 from ._version import __version__
 from .errors import APIConnectionError, APITimeoutError
@@ -82,6 +84,14 @@ class HttpTransport:
             )
         return self._session
 
+    def _url(self, request: Request) -> URL:
+        # Encoded here, as the docs do (':' as %3A, ',' as %2C in the receipt selector);
+        # yarl would leave those characters bare. Paths arrive already quoted.
+        url = self.base_url + request.path
+        if request.params:
+            url += "?" + urlencode(list(request.params))
+        return URL(url, encoded=True)
+
     async def send(self, request: Request) -> Response:
         """Perform one attempt; connection failures become `APIConnectionError`."""
         session = self._session_for_request()
@@ -92,8 +102,7 @@ class HttpTransport:
         try:
             async with session.request(
                 request.method,
-                self.base_url + request.path,
-                params=list(request.params) or None,
+                self._url(request),
                 data=request.body,
                 headers=headers,
                 timeout=request.timeout or self.timeout,

@@ -1,0 +1,81 @@
+"""JSON responses, the API error type handlers raise, and the middleware that renders errors."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from aiohttp import web
+from aiohttp.typedefs import Handler
+
+__all__ = [
+    "FakeApiError",
+    "api_error",
+    "dumps",
+    "error_middleware",
+    "json_response",
+    "read_json_object",
+]
+
+log = logging.getLogger("clopos_async.testing")
+
+
+class FakeApiError(Exception):
+    """Raised by handlers; ``error_middleware`` turns it into the JSON error response."""
+
+    def __init__(self, status: int, body: dict[str, Any]) -> None:
+        super().__init__(status, body.get("message"))
+        self.status = status
+        self.body = body
+
+
+def api_error(status: int, error: str, message: str) -> FakeApiError:
+    """Build the standard ``{"success": false, "error", "message"}`` error (REFERENCE §2.2)."""
+    return FakeApiError(status, {"success": False, "error": error, "message": message})
+
+
+def dumps(body: Any) -> str:
+    """Serialise ``body`` as compact JSON (non-ASCII kept as is, as a PHP backend sends it)."""
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+
+
+def json_response(body: Any, status: int = 200, *, text: str | None = None) -> web.Response:
+    """Answer with ``body`` as UTF-8 JSON (or with already serialised ``text``)."""
+    payload = dumps(body) if text is None else text
+    return web.Response(text=payload, status=status, content_type="application/json")
+
+
+async def read_json_object(request: web.Request) -> dict[str, Any]:
+    """Return the request body as a JSON object, or raise the 400 a Laravel app would give."""
+    raw = await request.read()
+    try:
+        body = json.loads(raw) if raw else None
+    except (ValueError, UnicodeDecodeError):
+        raise api_error(400, "validation_failed", "Malformed JSON request body") from None
+    if not isinstance(body, dict):
+        raise api_error(400, "validation_failed", "Request body must be a JSON object")
+    return body
+
+
+@web.middleware
+async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Render every failure as a JSON envelope so clients never see aiohttp's HTML pages."""
+    try:
+        return await handler(request)
+    except FakeApiError as exc:
+        return json_response(exc.body, status=exc.status)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        error = {404: "not_found", 405: "method_not_allowed"}.get(exc.status, "http_error")
+        return json_response(
+            {"success": False, "error": error, "message": exc.reason}, status=exc.status
+        )
+    except Exception:
+        # The documented 500 shape; the traceback goes to the log for whoever runs the fake.
+        log.exception("FakeClopos handler failed for %s %s", request.method, request.path)
+        return json_response(
+            {"success": False, "error": "server_error", "message": "Internal server error"},
+            status=500,
+        )

@@ -1,0 +1,312 @@
+"""FakeClopos: the documented Clopos orders API (v1 and v2) served on loopback by aiohttp.web.
+
+Both versions' routes are served at once, under one base URL::
+
+    POST {url}/auth          v1 auth           POST {url}/v2/auth          v2 auth
+    GET  {url}/orders        v1 list           GET  {url}/v2/orders        v2 list
+    GET  {url}/orders/{id}   v1 get            GET  {url}/v2/orders/{id}   v2 get
+    POST {url}/orders        v1 create         POST {url}/v2/orders        v2 create
+    PUT  {url}/orders/{id}   v1 ignore         PUT  {url}/v2/orders/{id}   v2 ignore
+
+``api_version`` only picks which credentials ``credentials`` shows, the default version of
+``issue_token()``, and the flavour of the generated orders (v1: mostly ``Y-m-d H:i:s``
+timestamps, ``receive_*`` fields, ``orderTotal`` strings). Tokens only work on routes of the
+version they were issued for.
+
+Choices where the docs are silent (the SDK must not depend on them):
+
+- ``x-venue`` scopes v2 (lists, get, ignore; new orders go to that venue). On v1 it is required
+  but does not filter, so one data set looks the same through both versions.
+- v1 status filters map ``pending/confirmed/completed/cancelled`` to
+  ``PENDING/RECEIVED/DELIVERED/IGNORE``; stored orders always use the v2 words.
+- Creates answer 201 on both versions. ``Idempotency-Key``: same key and body (and path) replays
+  the first response verbatim; another body is 409 ``idempotency_key_reused``. Only successful
+  creates are remembered, in a bounded per-server store.
+- PUT accepts exactly ``{"status": "IGNORE"}`` from any current status.
+- ``expires_in``/``expires_at`` are rounded down, so a token is never announced to outlive its
+  enforced (exact, possibly fractional) ``token_ttl``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Literal
+
+from aiohttp import web
+from aiohttp.typedefs import Handler, Middleware
+
+from .auth import AuthApi, TokenRegistry, auth_middleware
+from .config import V1_RULES, V2_RULES, ApiVersion, FakeConfig
+from .counters import FakeCounters, counting_middleware
+from .data import make_order, make_orders
+from .listing import SelectionCache
+from .orders_api import OrdersApi
+from .responses import error_middleware
+from .store import IdempotencyCache, OrderStore
+
+__all__ = ["FakeClopos"]
+
+
+class FakeClopos:
+    """A real HTTP server implementing the Clopos orders API, for tests and benchmarks.
+
+    Example:
+        >>> async def demo() -> None:
+        ...     async with FakeClopos(orders=10) as fake:
+        ...         print(fake.url)  # pass as base_url, with fake.credentials
+    """
+
+    def __init__(
+        self,
+        orders: int | Iterable[dict[str, Any]] = 250,
+        *,
+        api_version: ApiVersion = "v2",
+        token_ttl: float = 3600.0,
+        seed: int = 1,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        now: datetime | None = None,
+        days: float = 60.0,
+        client_id: str = "fake_client_id",
+        client_secret: str = "fake_client_secret",
+        brand: str = "fakebrand",
+        integrator_id: str = "test_fake_integrator",
+        production_brand: bool = False,
+        create_response_shape: Literal["A", "B"] = "A",
+        ignore_response_shape: Literal["order", "minimal"] | None = None,
+        latency: float = 0.0,
+        middlewares: Iterable[Middleware] = (),
+    ) -> None:
+        if api_version not in ("v1", "v2"):
+            raise ValueError("api_version must be 'v1' or 'v2'")
+        if latency < 0 or token_ttl <= 0:
+            raise ValueError("latency must be >= 0 and token_ttl > 0")
+        self.config = FakeConfig(
+            api_version=api_version,
+            client_id=client_id,
+            client_secret=client_secret,
+            brand=brand,
+            integrator_id=integrator_id,
+            token_ttl=token_ttl,
+            production_brand=production_brand,
+            create_response_shape=create_response_shape,
+            ignore_response_shape=ignore_response_shape,
+            latency=latency,
+        )
+        self._seed = seed
+        self._now = now
+        if isinstance(orders, int):
+            initial = make_orders(orders, seed=seed, flavour=api_version, now=now, days=days)
+        else:
+            initial = list(orders)  # used as given: tests may keep references to these dicts
+        for order in initial:
+            order.setdefault("receipt", None)
+        self._store = OrderStore(initial)
+        self.counters = FakeCounters()
+        self._tokens = TokenRegistry(self.config)
+        self._idempotency = IdempotencyCache()
+        self._cache = SelectionCache()
+        self._extra_middlewares = list(middlewares)
+        self._host = host
+        self._port = port
+        self._runner: web.AppRunner | None = None
+        self._url: str | None = None
+
+    # ----------------------------------------------------------------- public state
+
+    @property
+    def url(self) -> str:
+        """The base URL, e.g. ``http://127.0.0.1:54321/open-api`` (only while running)."""
+        if self._url is None:
+            raise RuntimeError("FakeClopos is not running; use 'async with' or start()")
+        return self._url
+
+    @property
+    def port(self) -> int:
+        """The bound TCP port (only while running)."""
+        return int(self.url.rsplit(":", 1)[1].split("/", 1)[0])
+
+    @property
+    def api_version(self) -> ApiVersion:
+        """The version whose credentials and data flavour this server presents."""
+        return self.config.api_version
+
+    @property
+    def credentials(self) -> dict[str, str]:
+        """Credentials the server accepts for ``api_version`` (v2: integrator_id, v1: venue_id).
+
+        With ``production_brand=True`` and the default ``test_…`` integrator, these are the
+        credentials that get the documented 200 + ``success: false`` mismatch at /v2/auth.
+        """
+        cfg = self.config
+        creds = {"client_id": cfg.client_id, "client_secret": cfg.client_secret, "brand": cfg.brand}
+        if cfg.api_version == "v2":
+            creds["integrator_id"] = cfg.integrator_id
+        else:
+            creds["venue_id"] = str(min(cfg.venues))
+        return creds
+
+    @property
+    def orders(self) -> dict[int | str, dict[str, Any]]:
+        """The live store, id -> order dict; each order keeps its receipt under ``"receipt"``.
+
+        After editing order dicts in place in a store of 5,000+ orders, call ``touch()``.
+        """
+        return self._store.orders
+
+    def orders_list(self) -> list[dict[str, Any]]:
+        """The stored orders in insertion order (generated ones by id, created ones last)."""
+        return list(self._store.orders.values())
+
+    # ----------------------------------------------------------------- test helpers
+
+    def issue_token(
+        self,
+        *,
+        api_version: ApiVersion | None = None,
+        venue_id: int | None = None,
+        ttl: float | None = None,
+    ) -> str:
+        """Mint a valid token without an /auth call (for the SDK's ``token=`` option)."""
+        token, _info = self._tokens.issue(
+            api_version or self.config.api_version, venue_id=venue_id, ttl=ttl
+        )
+        return token
+
+    def expire_tokens(self) -> None:
+        """Invalidate every token issued so far; the next authenticated call gets 401."""
+        self._tokens.expire_all()
+
+    def add_order(self, order: Mapping[str, Any] | None = None, /, **fields: Any) -> dict[str, Any]:
+        """Store ``order`` (or a generated one), updated with ``fields``; return the stored dict.
+
+        Example:
+            >>> fake = FakeClopos(orders=0)
+            >>> fake.add_order(status="PENDING")["id"]
+            1
+        """
+        if order is not None:
+            new = dict(order)
+        else:
+            new = make_order(
+                self._store.new_id(),
+                seed=self._seed,
+                flavour=self.config.api_version,
+                now=self._now,
+            )
+            new["receipt"] = None  # receipts come from set_status, with store-issued ids
+        new.update(fields)
+        new.setdefault("id", self._store.new_id())
+        return self._store.add(new)
+
+    def set_status(
+        self, order_id: int | str, status: str, *, receipt: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """Change an order's status as the POS would (RECEIVED/DELIVERED attach a receipt)."""
+        order = self._store.get(order_id)
+        if order is None:
+            raise KeyError(order_id)
+        return self._store.set_status(order, status, receipt=receipt)
+
+    def touch(self) -> None:
+        """Tell the server order dicts were edited in place (drops cached list results)."""
+        self._store.touch()
+
+    # ----------------------------------------------------------------- the application
+
+    def build_app(self) -> web.Application:
+        """Build the aiohttp application (usable with aiohttp's own test utilities too)."""
+        app = web.Application(middlewares=self._middlewares())
+        auth = AuthApi(self.config, self._tokens, self.counters)
+        app.router.add_post("/open-api/auth", auth.auth_v1, name="v1.auth")
+        app.router.add_post("/open-api/v2/auth", auth.auth_v2, name="v2.auth")
+        for prefix, rules in (("/open-api", V1_RULES), ("/open-api/v2", V2_RULES)):
+            api = OrdersApi(
+                rules, self.config, self._store, self.counters, self._idempotency, self._cache
+            )
+            # Resource names "<version>.<resource>" tell auth_middleware which rules apply.
+            orders = app.router.add_resource(f"{prefix}/orders", name=f"{rules.version}.orders")
+            orders.add_route("GET", api.list_orders)
+            orders.add_route("POST", api.create_order)
+            one = app.router.add_resource(
+                f"{prefix}/orders/{{order_id}}", name=f"{rules.version}.order"
+            )
+            one.add_route("GET", api.get_order)
+            one.add_route("PUT", api.update_order)
+        return app
+
+    def _middlewares(self) -> list[Middleware]:
+        """The one request pipeline, outermost first."""
+        return [
+            # 1. Counting sees every request and its final status, whatever answers it.
+            counting_middleware(self.counters),
+            # 2. Latency applies to every answer, errors included.
+            self._latency_middleware,
+            # 3. Errors (FakeApiError, aiohttp's 404/405, crashes) become JSON envelopes.
+            error_middleware,
+            # 4. HOOK: the fault-plan middleware (injected 5xx, timeouts, resets, 429s) goes
+            #    here, before auth, so faults can hit any route including /auth. User
+            #    middlewares go here too; they must be decorated with @web.middleware.
+            *self._extra_middlewares,
+            # 5. HOOK: quota tiers 1-2 (auth per IP, failed-request flood guard) go here.
+            # 6. Auth: x-token / x-brand / x-venue; sets current_auth() for the handlers.
+            auth_middleware(self._tokens),
+            # 7. HOOK: quota tier 3 (300/min per integrator:brand) reads current_auth() here.
+        ]
+
+    @web.middleware
+    async def _latency_middleware(
+        self, request: web.Request, handler: Handler
+    ) -> web.StreamResponse:
+        if self.config.latency > 0:
+            await asyncio.sleep(self.config.latency)
+        return await handler(request)
+
+    # ----------------------------------------------------------------- lifecycle
+
+    async def start(self) -> None:
+        """Bind the socket and start serving; ``url`` is valid afterwards."""
+        if self._runner is not None:
+            raise RuntimeError("FakeClopos is already running")
+        runner = web.AppRunner(self.build_app(), access_log=None)
+        await runner.setup()
+        try:
+            site = web.TCPSite(runner, self._host, self._port)
+            await site.start()
+        except BaseException:
+            await runner.cleanup()
+            raise
+        self._runner = runner
+        host, port = runner.addresses[0][:2]
+        shown = f"[{host}]" if ":" in host else host
+        self._url = f"http://{shown}:{port}/open-api"
+
+    async def close(self) -> None:
+        """Stop serving and release the socket (safe to call twice)."""
+        runner, self._runner, self._url = self._runner, None, None
+        if runner is not None:
+            await runner.cleanup()
+
+    async def serve_forever(self) -> None:
+        """Serve until cancelled (for a CLI running the fake in the foreground)."""
+        if self._runner is None:
+            await self.start()
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await self.close()
+
+    async def __aenter__(self) -> FakeClopos:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()

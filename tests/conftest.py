@@ -1,0 +1,60 @@
+"""Shared fixtures: a FakeClopos per test and a client wired to it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+import pytest
+from aiohttp import web
+
+from clopos_async import AsyncClopos
+from clopos_async.testing import FakeClopos
+
+
+class RequestLog:
+    """An aiohttp middleware that records what the fake server received."""
+
+    def __init__(self) -> None:
+        self.requests: list[web.Request] = []
+
+    @web.middleware
+    async def middleware(
+        self, request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+    ) -> web.StreamResponse:
+        self.requests.append(request)
+        return await handler(request)
+
+    def paths(self) -> list[str]:
+        return [r.path for r in self.requests]
+
+
+@pytest.fixture
+def request_log() -> RequestLog:
+    return RequestLog()
+
+
+@pytest.fixture(params=["v2", "v1"])
+def api_version(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+async def fake(api_version: str, request_log: RequestLog) -> AsyncIterator[FakeClopos]:
+    async with FakeClopos(orders=120, api_version=api_version,
+                          middlewares=[request_log.middleware]) as server:
+        yield server
+
+
+def client_for(fake: FakeClopos, **overrides: Any) -> AsyncClopos:
+    """A client with the fake server's credentials for its API version."""
+    kwargs: dict[str, Any] = {**fake.credentials, "base_url": fake.url,
+                              "api_version": fake.api_version}
+    kwargs.update(overrides)
+    return AsyncClopos(**kwargs)
+
+
+@pytest.fixture
+async def clopos(fake: FakeClopos) -> AsyncIterator[AsyncClopos]:
+    async with client_for(fake) as client:
+        yield client
