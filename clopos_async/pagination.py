@@ -13,7 +13,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import deque
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Hashable
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Hashable,
+    Sequence,
+)
 from typing import Generic, TypeVar
 
 import attrs
@@ -31,6 +38,16 @@ MAX_PAGES = 1_000_000
 
 class PaginationError(APIError):
     """The server's pages do not advance (a repeated or unexpected page)."""
+
+
+def _subset(page: Page[T], keep: Sequence[int]) -> Page[T]:
+    """The page with only the items at ``keep`` (and their raw JSON, when present)."""
+    raw = page.raw_items
+    return attrs.evolve(
+        page,
+        items=[page.items[index] for index in keep],
+        raw_items=[raw[index] for index in keep] if len(raw) == len(page.items) else raw,
+    )
 
 
 def _item_key(item: object) -> Hashable:
@@ -106,16 +123,16 @@ class AsyncPaginator(Generic[T]):
                         f"page {page.page} repeats page {page.page - 1}; stopping instead of "
                         "looping (does the server ignore the page parameter?)"
                     )
-                items = page.items
+                keep: Sequence[int] = range(len(keys))
                 if previous_keys:
                     seen = set(previous_keys)
-                    items = [item for item, key in zip(items, keys) if key not in seen]  # noqa: B905
+                    keep = [index for index, key in enumerate(keys) if key not in seen]
                 previous_keys = keys
                 if remaining is not None:
-                    items = items[:remaining]
-                    remaining -= len(items)
-                if items is not page.items:
-                    page = attrs.evolve(page, items=items)
+                    keep = keep[:remaining]
+                    remaining -= len(keep)
+                if len(keep) != len(page.items):
+                    page = _subset(page, keep)
                 yield page
                 if remaining == 0:
                     return

@@ -123,10 +123,13 @@ async def test_items_shifted_over_a_page_boundary_are_yielded_once() -> None:
     }
 
     async def shifting(number: int) -> Page[Item]:
-        return Page(items=[Item(i) for i in pages[number]], page=number, limit=5, total=12)
+        return Page(items=[Item(i) for i in pages[number]], page=number, limit=5, total=12,
+                    raw_items=[{"id": i} for i in pages[number]])
 
-    items = await AsyncPaginator(shifting, limit=5).collect()
-    assert [item.id for item in items] == [10, 9, 8, 7, 6, 5, 4, 3, 2, 1]
+    got = [p async for p in AsyncPaginator(shifting, limit=5).pages()]
+    assert [item.id for p in got for item in p.items] == [10, 9, 8, 7, 6, 5, 4, 3, 2, 1]
+    # The raw JSON stays parallel to the typed items.
+    assert all([r["id"] for r in p.raw_items] == [i.id for i in p.items] for p in got)
 
 
 @pytest.mark.parametrize("concurrency", [2, 3, 8])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import attrs
 
@@ -17,6 +17,8 @@ class Page(Generic[T]):
 
     ``total`` comes from the v2 ``total`` or the v1 ``pagination.total``; ``total_pages``
     from ``pagination.total_pages`` or, failing that, is computed from ``total``.
+    ``raw_items`` holds the items exactly as the API sent them (decoded JSON), parallel to
+    ``items``: for lossless export, and for fields the typed models do not know yet.
     """
 
     items: list[T]
@@ -24,6 +26,7 @@ class Page(Generic[T]):
     limit: int
     total: int | None = None
     server_total_pages: int | None = attrs.field(default=None, repr=False)
+    raw_items: list[Any] = attrs.field(factory=list, repr=False, eq=False)
 
     @property
     def total_pages(self) -> int | None:

@@ -112,6 +112,7 @@ class OrdersResource:
             limit=envelope.per_page or limit,
             total=envelope.total,
             server_total_pages=envelope.total_pages,
+            raw_items=envelope.data,
         )
 
     async def list_page(
