@@ -50,6 +50,8 @@ from .models.orders import (
 )
 from .models.page import Page
 from .pagination import AsyncPaginator, PaginationError
+from .ratelimit import RateLimitState
+from .retry import RetryPolicy
 
 __all__ = [
     "APIConnectionError",
@@ -86,8 +88,10 @@ __all__ = [
     "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RateLimitState",
     "Reply",
     "ResponseValidationError",
+    "RetryPolicy",
     "ServerError",
     "SnapshotProduct",
     "__version__",

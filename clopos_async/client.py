@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import logging
 import os
 import time
 import uuid
@@ -13,12 +15,16 @@ import aiohttp
 import attrs
 
 from .auth import Credentials, IssuedToken, TokenManager
-from .errors import ResponseValidationError
+from .errors import CloposError, RateLimitError, ResponseValidationError
+from .ratelimit import AdmissionGate, RateLimitState
+from .retry import RetryPolicy, call_with_retries
 from .transport import HttpTransport, Request, Response
 from .versions import ApiVersion, get_version
-from .wire import Envelope, encode_json, read_envelope
+from .wire import Envelope, encode_json, parse_rate_limit, read_envelope
 
 __all__ = ["DEFAULT_BASE_URL", "AsyncClopos", "Reply"]
+
+logger = logging.getLogger("clopos_async")
 
 DEFAULT_BASE_URL = "https://integrations.clopos.com/open-api"
 DEFAULT_TIMEOUT = 30.0
@@ -78,6 +84,9 @@ class AsyncClopos:
         base_url: str = DEFAULT_BASE_URL,
         timeout: float | aiohttp.ClientTimeout = DEFAULT_TIMEOUT,
         session: aiohttp.ClientSession | None = None,
+        retry: RetryPolicy | None = None,
+        max_concurrency: int = 8,
+        retry_ambiguous_writes: bool = False,
     ) -> None:
         self.version: ApiVersion = get_version(api_version)
         venue = str(venue_id) if venue_id is not None else None
@@ -114,6 +123,14 @@ class AsyncClopos:
                 venue_id=venue,
             )
             self._tokens = TokenManager(self._exchange_credentials)
+        if retry is not None and not isinstance(retry, RetryPolicy):
+            raise TypeError(f"retry must be a RetryPolicy, got {type(retry).__name__}")
+        if not isinstance(retry_ambiguous_writes, bool):
+            raise TypeError("retry_ambiguous_writes must be a bool")
+        self._retry = retry if retry is not None else RetryPolicy()
+        self._timeout: aiohttp.ClientTimeout | None = None  # per-copy override (with_options)
+        self._retry_ambiguous_writes = retry_ambiguous_writes
+        self._gate = AdmissionGate(max_concurrency)
         self.base_url = base_url.rstrip("/")
         self._transport = HttpTransport(
             self.base_url, timeout=_client_timeout(timeout), session=session
@@ -200,6 +217,36 @@ class AsyncClopos:
             sent_at=sent_at,
         )
 
+    @property
+    def rate_limit(self) -> RateLimitState:
+        """The quota the server last reported: ``limit``, ``remaining``, ``reset_after``."""
+        return self._gate.state
+
+    def with_options(
+        self,
+        *,
+        retry: RetryPolicy | None = None,
+        timeout: float | aiohttp.ClientTimeout | None = None,
+    ) -> AsyncClopos:
+        """A view of this client with another retry policy or timeout, for some calls.
+
+        It shares the session, token and rate-limit gate; close the original, not the view.
+        Example::
+
+            order = await clopos.with_options(timeout=5, retry=RetryPolicy.never()).orders.get(1)
+        """
+        view = copy.copy(self)
+        if retry is not None:
+            if not isinstance(retry, RetryPolicy):
+                raise TypeError(f"retry must be a RetryPolicy, got {type(retry).__name__}")
+            view._retry = retry
+        if timeout is not None:
+            view._timeout = _client_timeout(timeout)
+        from .resources.orders import OrdersResource
+
+        view.orders = OrdersResource(view)
+        return view
+
     async def _authorized_send(self, request: Request) -> Response:
         """Send with the current token; on a 401, refresh once and replay once."""
         token = await self._tokens.token()
@@ -219,6 +266,28 @@ class AsyncClopos:
             headers["Idempotency-Key"] = request.idempotency_key
         return attrs.evolve(request, headers=headers)
 
+    async def _attempt(self, request: Request) -> Reply:
+        """One admitted attempt: token, send (with the 401 replay), quota bookkeeping, decode."""
+        async with self._gate.admit():
+            response = await self._authorized_send(request)
+            self._gate.observe(parse_rate_limit(response.headers, now=time.time()))
+        envelope = read_envelope(
+            response.status, response.headers, response.body,
+            method=request.method, path=request.path,
+        )
+        return Reply(envelope=envelope, response=response, method=request.method,
+                     path=request.path)
+
+    def _before_retry(
+        self, request: Request, error: CloposError, attempt: int, wait: float
+    ) -> None:
+        if isinstance(error, RateLimitError):
+            self._gate.pause(wait)  # one 429 holds every sender, not only this one
+        logger.warning(
+            "retrying %s %s after %s (attempt %d failed); waiting %.2fs",
+            request.method, request.path, type(error).__name__, attempt, wait,
+        )
+
     async def request(
         self,
         method: str,
@@ -230,8 +299,9 @@ class AsyncClopos:
     ) -> Reply:
         """Send an authenticated request to ``path`` (relative to the base URL) and decode it.
 
-        The escape hatch for endpoints without a typed method. POSTs always carry an
-        Idempotency-Key (yours, else a new uuid4).
+        The escape hatch for endpoints without a typed method; it retries and paces like
+        every other call. POSTs always carry an Idempotency-Key (yours, else a new uuid4),
+        the same one on every attempt.
         """
         method = method.upper()
         if method == "POST" and idempotency_key is None:
@@ -241,10 +311,18 @@ class AsyncClopos:
             path,
             params=tuple(params),
             body=encode_json(json) if json is not None else None,
+            timeout=self._timeout,
             idempotency_key=idempotency_key,
         )
-        response = await self._authorized_send(request)
-        envelope = read_envelope(
-            response.status, response.headers, response.body, method=method, path=path
+        return await call_with_retries(
+            lambda: self._attempt(request),
+            policy=self._retry,
+            idempotent=method != "POST",
+            # A replayed create is safe where the API honours Idempotency-Key (v1) or
+            # where the caller accepted the risk.
+            replay_safe=self.version.documents_idempotency or self._retry_ambiguous_writes,
+            idempotency_key=idempotency_key,
+            before_wait=lambda error, attempt, wait: self._before_retry(
+                request, error, attempt, wait
+            ),
         )
-        return Reply(envelope=envelope, response=response, method=method, path=path)

@@ -68,7 +68,9 @@ class APIStatusError(APIError):
 
     `error_code` is the envelope's machine-readable `error` (for the list-shaped error of the
     live v1 API, the first item's `exception`); `message` the human-readable text; `details`
-    the optional `details` object; `body` the decoded body (or the raw text when not JSON).
+    the optional `details` object; `body` the decoded body (or the raw text when not JSON);
+    `retry_after` the wait in seconds the server asked for (Retry-After; on a 429 also the
+    rate-limit reset), if any.
     """
 
     def __init__(
@@ -80,10 +82,12 @@ class APIStatusError(APIError):
         details: Any = None,
         body: Any = None,
         headers: Mapping[str, str] | None = None,
+        retry_after: float | None = None,
         method: str | None = None,
         path: str | None = None,
     ):
         super().__init__(message, method=method, path=path)
+        self.retry_after = retry_after
         self.status_code = status_code
         self.error_code = error_code
         self.details = details
@@ -123,10 +127,6 @@ class ConflictError(APIStatusError):
 
 class RateLimitError(APIStatusError):
     """429: a rate limit was exceeded; `retry_after` is the server's wait in seconds, if any."""
-
-    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any):
-        super().__init__(message, **kwargs)
-        self.retry_after = retry_after
 
 
 class ServerError(APIStatusError):

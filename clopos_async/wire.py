@@ -7,8 +7,11 @@ Nothing here touches the network, so every documented response shape is tested d
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Mapping
+from datetime import timezone
 from decimal import Decimal
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import attrs
@@ -207,8 +210,11 @@ def error_for_status(
         "method": method,
         "path": path,
     }
-    if cls is RateLimitError:
-        return RateLimitError(message, retry_after=retry_after, **kwargs)
+    if retry_after is None:
+        now = time.time()
+        # Every v2 response carries RateLimit-Reset; only on a 429 is it an instruction to wait.
+        retry_after = parse_retry_after(headers, now=now, use_reset=cls is RateLimitError)
+    kwargs["retry_after"] = retry_after
     return cls(message, **kwargs)
 
 
@@ -273,3 +279,97 @@ def read_envelope(
             status, headers, body, method=method, path=path, auth_endpoint=auth_endpoint
         )
     return parse_envelope(decoded)
+
+
+# -- rate-limit headers (REFERENCE §2.3) ----------------------------------------------------
+
+# A reset above this is an epoch timestamp (v1's X-RateLimit-Reset), not a number of seconds.
+_EPOCH_THRESHOLD = 1_000_000_000
+
+
+@attrs.frozen
+class RateLimitInfo:
+    """What one response said about the quota: limit, remaining and seconds until reset."""
+
+    limit: int | None
+    remaining: int | None
+    reset_after: float | None
+
+
+def _number(value: str | None) -> float | None:
+    if value is None:
+        return None
+    try:
+        number = float(value.strip())
+    except ValueError:
+        return None
+    return number if number == number and number >= 0 else None  # rejects NaN and negatives
+
+
+def _reset_delta(value: str | None, now: float) -> float | None:
+    number = _number(value)
+    if number is not None and number > _EPOCH_THRESHOLD:
+        return max(number - now, 0.0)
+    return number
+
+
+def _structured_rate_limit(value: str) -> dict[str, float]:
+    """Read the IETF structured field: ``limit=100, remaining=0, reset=30`` (draft -03..-06)
+    or ``"default";r=0;t=30`` (draft -07 and later)."""
+    found: dict[str, float] = {}
+    names = {"limit": "limit", "l": "limit", "remaining": "remaining", "r": "remaining",
+             "reset": "reset", "t": "reset"}
+    for part in value.replace(",", ";").split(";"):
+        key, _, raw = part.strip().partition("=")
+        number = _number(raw) if raw else None
+        if key.strip().lower() in names and number is not None:
+            found[names[key.strip().lower()]] = number
+    return found
+
+
+def parse_rate_limit(headers: Mapping[str, str], *, now: float) -> RateLimitInfo | None:
+    """Read IETF ``RateLimit-*`` (v2), ``X-RateLimit-*`` (v1, epoch reset) or ``RateLimit``.
+
+    ``headers`` must have lower-case names; ``now`` is the epoch time, for epoch resets.
+    """
+    for prefix in ("ratelimit-", "x-ratelimit-"):
+        remaining = headers.get(prefix + "remaining")
+        if remaining is not None or headers.get(prefix + "reset") is not None:
+            limit, left = _number(headers.get(prefix + "limit")), _number(remaining)
+            return RateLimitInfo(
+                limit=int(limit) if limit is not None else None,
+                remaining=int(left) if left is not None else None,
+                reset_after=_reset_delta(headers.get(prefix + "reset"), now),
+            )
+    structured = headers.get("ratelimit")
+    if structured:
+        fields = _structured_rate_limit(structured)
+        if fields:
+            return RateLimitInfo(
+                limit=int(fields["limit"]) if "limit" in fields else None,
+                remaining=int(fields["remaining"]) if "remaining" in fields else None,
+                reset_after=fields.get("reset"),
+            )
+    return None
+
+
+def parse_retry_after(
+    headers: Mapping[str, str], *, now: float, use_reset: bool = True
+) -> float | None:
+    """How long the server asks us to wait: ``Retry-After`` (seconds or an HTTP date), else
+    (with ``use_reset``) the rate-limit reset. None when the response says nothing."""
+    value = headers.get("retry-after")
+    if value is not None:
+        seconds = _number(value)
+        if seconds is not None:
+            return seconds
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            when = None
+        if when is not None:
+            if when.tzinfo is None:
+                when = when.replace(tzinfo=timezone.utc)
+            return max(when.timestamp() - now, 0.0)
+    info = parse_rate_limit(headers, now=now) if use_reset else None
+    return info.reset_after if info is not None else None

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
 import pytest
 from aiohttp import web
 
 from clopos_async import AsyncClopos
+from clopos_async.retry import retry_sleep_disabled
 from clopos_async.testing import FakeClopos
 
 
@@ -58,3 +59,10 @@ def client_for(fake: FakeClopos, **overrides: Any) -> AsyncClopos:
 async def clopos(fake: FakeClopos) -> AsyncIterator[AsyncClopos]:
     async with client_for(fake) as client:
         yield client
+
+
+@pytest.fixture(autouse=True)
+def no_retry_sleep() -> Iterator[None]:
+    """Retries happen at once in tests, as the README advises for users' own suites."""
+    with retry_sleep_disabled():
+        yield

@@ -1,0 +1,152 @@
+"""The admission gate every request of one client passes: concurrency cap and quota pacing.
+
+It keeps a budget: the ``RateLimit-Remaining`` of the latest response, less the requests
+sent since (and those still in flight when it was read). When the budget is spent, new
+requests wait until the window resets, then one probe goes out and its response says how
+much room the new window has. A 429 pauses every sender until the server's wait is over.
+So a burst from many coroutines draws (almost) no 429s, and no coroutine hammers the API
+while another has been told to back off.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+import attrs
+
+from .wire import RateLimitInfo
+
+__all__ = ["AdmissionGate", "RateLimitState"]
+
+# How long requests wait for a probe's answer before sending another probe themselves.
+_PROBE_PATIENCE = 1.0
+
+
+@attrs.frozen
+class RateLimitState:
+    """The last quota the server reported (``clopos.rate_limit``).
+
+    ``reset_at`` is on the ``time.monotonic()`` clock; ``reset_after`` is computed from it.
+    """
+
+    limit: int | None
+    remaining: int | None
+    reset_at: float | None
+
+    @property
+    def reset_after(self) -> float | None:
+        """Seconds until the window resets, as of now."""
+        if self.reset_at is None:
+            return None
+        return max(self.reset_at - time.monotonic(), 0.0)
+
+
+class AdmissionGate:
+    """Admit requests: at most ``max_concurrency`` at once, within the observed quota."""
+
+    def __init__(
+        self,
+        max_concurrency: int = 8,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        if isinstance(max_concurrency, bool) or not isinstance(max_concurrency, int) or not (
+            1 <= max_concurrency <= 1000
+        ):
+            raise ValueError(f"max_concurrency must be an int in 1..1000, got {max_concurrency!r}")
+        self.max_concurrency = max_concurrency
+        self._slots = asyncio.Semaphore(max_concurrency)
+        self._clock = clock
+        self._sleep = sleep
+        self._in_flight = 0
+        self._budget: int | None = None  # None: unknown, let requests through
+        self._limit: int | None = None
+        self._remaining: int | None = None
+        self._reset_at: float | None = None
+        self._paused_until = 0.0
+        self._probe_out = False
+        self._changed = asyncio.Event()
+        self.pauses = 0  # how often senders were held back (for logs and tests)
+
+    @property
+    def state(self) -> RateLimitState:
+        """What the server last said about the quota."""
+        return RateLimitState(self._limit, self._remaining, self._reset_at)
+
+    @property
+    def in_flight(self) -> int:
+        """Requests admitted and not yet answered."""
+        return self._in_flight
+
+    @asynccontextmanager
+    async def admit(self) -> AsyncIterator[None]:
+        """Hold a slot for one request attempt."""
+        async with self._slots:
+            probe = await self._wait_for_budget()
+            self._in_flight += 1
+            try:
+                yield
+            finally:
+                self._in_flight -= 1
+                if probe and self._probe_out:  # it failed without telling us anything
+                    self._probe_out = False
+                    self._notify()
+
+    async def _wait_for_budget(self) -> bool:
+        """Wait until this request may go; True when it goes as the probe of a new window."""
+        while True:
+            now = self._clock()
+            if now < self._paused_until:
+                self.pauses += 1
+                await self._sleep(self._paused_until - now)
+                continue
+            if self._budget is None or self._budget > 0:
+                if self._budget is not None:
+                    self._budget -= 1
+                return False
+            if self._reset_at is not None and now < self._reset_at:
+                self.pauses += 1
+                await self._sleep(self._reset_at - now)
+                continue
+            # The window has reset (or we never learnt when). One probe goes; its response
+            # refills the budget for everyone waiting here.
+            if not self._probe_out:
+                self._probe_out = True
+                return True
+            changed = self._changed
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(changed.wait(), timeout=_PROBE_PATIENCE)
+
+    def _notify(self) -> None:
+        self._changed.set()
+        self._changed = asyncio.Event()
+
+    def observe(self, info: RateLimitInfo | None) -> None:
+        """Take in the quota a response reported (call once per response, while admitted)."""
+        if info is None:
+            return
+        now = self._clock()
+        self._limit = info.limit if info.limit is not None else self._limit
+        if info.reset_after is not None:
+            self._reset_at = now + info.reset_after
+        if info.remaining is not None:
+            self._remaining = info.remaining
+            # Other requests in flight may not be counted in that number yet.
+            self._budget = max(info.remaining - (self._in_flight - 1), 0)
+            if self._budget == 0 and self._reset_at is not None and now >= self._reset_at:
+                self._reset_at = None  # spent, and no reset announced: probe again
+        self._probe_out = False
+        self._notify()
+
+    def pause(self, seconds: float) -> None:
+        """Hold every new request for ``seconds`` (after a 429)."""
+        until = self._clock() + max(seconds, 0.0)
+        self._paused_until = max(self._paused_until, until)
+        self._budget = 0
+        self._remaining = 0
+        self._reset_at = max(self._reset_at or 0.0, until)
