@@ -43,15 +43,21 @@ class IssuedToken:
     def from_auth_response(
         cls, value: str, *, expires_at: float | None, expires_in: float | None, sent_at: float
     ) -> IssuedToken:
-        """Convert the server's expiry (epoch ``expires_at``, else ``expires_in``) to monotonic.
+        """Convert the server's expiry to the monotonic clock.
 
-        ``sent_at`` is the monotonic time the request was sent: counting ``expires_in``
-        from then errs on the early side, as REFERENCE §1.5 advises.
+        ``sent_at`` is the monotonic time the request was sent: counting ``expires_in`` from
+        then errs on the early side, as REFERENCE §1.5 advises. With both fields, the earlier
+        expiry wins, so a server clock ahead of ours cannot make us use a dead token (a
+        clock behind ours costs one early refresh at most).
         """
+        lifetimes = []
+        if expires_in is not None:
+            lifetimes.append(sent_at + expires_in - time.monotonic())
         if expires_at is not None:
-            lifetime = expires_at - time.time()
-            return cls(value, time.monotonic() + lifetime)
-        return cls(value, sent_at + (expires_in if expires_in is not None else 3600.0))
+            lifetimes.append(expires_at - time.time())
+        positive = [lifetime for lifetime in lifetimes if lifetime > 0]
+        lifetime = min(positive) if positive else (0.0 if lifetimes else 3600.0)
+        return cls(value, time.monotonic() + lifetime)
 
 
 def _consume_exception(future: asyncio.Future[IssuedToken]) -> None:

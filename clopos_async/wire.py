@@ -6,6 +6,7 @@ Nothing here touches the network, so every documented response shape is tested d
 
 from __future__ import annotations
 
+import importlib
 import json
 import time
 from collections.abc import Mapping
@@ -28,11 +29,15 @@ from .errors import (
     ServerError,
 )
 
-_orjson: Any
-try:  # orjson is an optional extra ("clopos-async[speed]"): same results, faster.
-    import orjson as _orjson
-except ImportError:  # pragma: no cover - exercised by the pure-Python CI leg
-    _orjson = None
+def _optional_orjson() -> Any:
+    # orjson is an optional extra ("clopos-async[speed]"): same results, faster.
+    try:
+        return importlib.import_module("orjson")
+    except ImportError:
+        return None
+
+
+_orjson: Any = _optional_orjson()
 
 __all__ = [
     "Envelope",

@@ -142,12 +142,24 @@ def test_secrets_stay_out_of_repr() -> None:
     assert "given" not in repr(TokenManager(None, static_token="given"))
 
 
-def test_expires_at_is_preferred_over_expires_in() -> None:
+def test_the_earlier_expiry_wins() -> None:
     sent = time.monotonic()
     by_epoch = IssuedToken.from_auth_response("t", expires_at=time.time() + 100,
                                               expires_in=3600, sent_at=sent)
-    by_delta = IssuedToken.from_auth_response("t", expires_at=None, expires_in=50, sent_at=sent)
-    default = IssuedToken.from_auth_response("t", expires_at=None, expires_in=None, sent_at=sent)
+    by_delta = IssuedToken.from_auth_response("t", expires_at=time.time() + 3600,
+                                              expires_in=50, sent_at=sent)
+    only_delta = IssuedToken.from_auth_response("t", expires_at=None, expires_in=50,
+                                                sent_at=sent)
+    default = IssuedToken.from_auth_response("t", expires_at=None, expires_in=None,
+                                             sent_at=sent)
     assert by_epoch.expires_at - sent == pytest.approx(100, abs=5)
-    assert by_delta.expires_at == sent + 50
-    assert default.expires_at == sent + 3600
+    assert by_delta.expires_at - sent == pytest.approx(50, abs=5)
+    assert only_delta.expires_at - sent == pytest.approx(50, abs=5)
+    assert default.expires_at - sent == pytest.approx(3600, abs=5)
+
+
+def test_an_expiry_already_past_falls_back_to_the_other_field() -> None:
+    sent = time.monotonic()
+    skewed = IssuedToken.from_auth_response("t", expires_at=time.time() - 30, expires_in=60,
+                                            sent_at=sent)
+    assert skewed.expires_at - sent == pytest.approx(60, abs=5)

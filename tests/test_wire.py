@@ -249,3 +249,27 @@ def test_encode_json_handles_decimal() -> None:
     from decimal import Decimal
 
     assert json.loads(encode_json({"a": Decimal("8.5"), "b": Decimal("2")})) == {"a": 8.5, "b": 2}
+
+
+@pytest.fixture(params=["stdlib", "orjson"])
+def json_backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run a test with the pure-Python JSON path and, when installed, with orjson."""
+    from clopos_async import wire
+
+    if request.param == "stdlib":
+        monkeypatch.setattr(wire, "_orjson", None)
+    elif wire._orjson is None:
+        pytest.skip("orjson is not installed (the optional 'speed' extra)")
+    return str(request.param)
+
+
+def test_both_json_backends_agree(json_backend: str) -> None:
+    from decimal import Decimal
+
+    payload = {"success": True, "data": [{"id": 1, "price": 8.5, "name": "Göbələk"}],
+               "total": 1}
+    envelope = read_envelope(200, {}, encode_json(payload))
+    assert envelope.data == payload["data"] and envelope.total == 1
+    assert json.loads(encode_json({"amount": Decimal("16.20")})) == {"amount": 16.2}
+    with pytest.raises(ResponseValidationError):
+        read_envelope(200, {}, b'{"success": true, "da')

@@ -1,0 +1,83 @@
+"""Run FakeClopos in a separate process, so the server's CPU does not share the client's loop.
+
+Benchmarks measure the client; a server on the same event loop would slow it down in ways
+a real deployment never sees. Usage from a benchmark::
+
+    async with fake_server(orders=20_000, latency=0.02) as (url, credentials): ...
+
+or on its own: ``python -m benchmarks.fake_process --orders 1000 --quota 50/1``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import sys
+from collections.abc import AsyncIterator
+from typing import Any
+
+
+def _parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--orders", type=int, default=1000)
+    parser.add_argument("--api-version", default="v2", choices=["v1", "v2"])
+    parser.add_argument("--latency", type=float, default=0.0)
+    parser.add_argument("--quota", default=None, help="N/W: N requests per W seconds")
+    parser.add_argument("--token-ttl", type=float, default=3600.0)
+    return parser.parse_args(argv)
+
+
+async def _serve(args: argparse.Namespace) -> None:
+    from clopos_async.testing import FakeClopos
+
+    options: dict[str, Any] = {}
+    if args.quota:
+        from clopos_async.testing import Quota
+
+        limit, window = args.quota.split("/")
+        options["quota"] = Quota(limit=int(limit), window=float(window))
+    async with FakeClopos(orders=args.orders, api_version=args.api_version,
+                          latency=args.latency, token_ttl=args.token_ttl, **options) as fake:
+        print(json.dumps({"url": fake.url, "credentials": fake.credentials}), flush=True)
+        # Serve until the parent closes our stdin (or kills us).
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(None, sys.stdin.read)
+        print(json.dumps({"counters": _counters(fake)}), flush=True)
+
+
+def _counters(fake: Any) -> dict[str, Any]:
+    counters = fake.counters
+    return {name: getattr(counters, name) for name in
+            ("requests", "auth_calls", "rate_limited") if hasattr(counters, name)}
+
+
+@contextlib.asynccontextmanager
+async def fake_server(**options: Any) -> AsyncIterator[tuple[str, dict[str, str], dict[str, Any]]]:
+    """Start FakeClopos in a child process; yield (url, credentials, final_counters).
+
+    ``final_counters`` is filled in when the block exits.
+    """
+    argv = [sys.executable, "-m", "benchmarks.fake_process"]
+    for name, value in options.items():
+        if value is not None:
+            argv += [f"--{name.replace('_', '-')}", str(value)]
+    process = await asyncio.create_subprocess_exec(
+        *argv, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE
+    )
+    assert process.stdout is not None and process.stdin is not None
+    first = json.loads(await process.stdout.readline())
+    counters: dict[str, Any] = {}
+    try:
+        yield first["url"], first["credentials"], counters
+    finally:
+        process.stdin.close()
+        line = await process.stdout.readline()
+        if line:
+            counters.update(json.loads(line).get("counters", {}))
+        await process.wait()
+
+
+if __name__ == "__main__":
+    asyncio.run(_serve(_parse_args(None)))
