@@ -27,14 +27,16 @@ async def measure(quota: str, pages: int, limit: int) -> dict[str, float]:
     """Fetch ``pages`` pages under ``quota``; return the figures."""
     allowed, window = quota.split("/")
     rate = int(allowed) / float(window)
-    async with fake_server(orders=pages * limit, quota=quota) as (url, credentials, counters):
-        async with AsyncClopos(**credentials, base_url=url) as clopos:
-            await clopos.orders.list_page(limit=1)  # authenticate outside the measurement
-            started = time.perf_counter()
-            fetched = 0
-            async for _page in clopos.orders.list(limit=limit, concurrency=8).pages():
-                fetched += 1
-            elapsed = time.perf_counter() - started
+    server = fake_server(orders=pages * limit, quota=quota)
+    async with server as (url, credentials, counters), AsyncClopos(
+        **credentials, base_url=url
+    ) as clopos:
+        await clopos.orders.list_page(limit=1)  # authenticate outside the measurement
+        started = time.perf_counter()
+        fetched = 0
+        async for _page in clopos.orders.list(limit=limit, concurrency=8).pages():
+            fetched += 1
+        elapsed = time.perf_counter() - started
     requests = counters.get("requests", 0)
     limited = counters.get("rate_limited", 0)
     # A fresh window lets the first `allowed` requests through at once, which flatters
