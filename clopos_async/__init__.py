@@ -51,6 +51,7 @@ from .models.orders import (
 from .models.page import Page
 from .pagination import AsyncPaginator, PaginationError
 from .ratelimit import RateLimitState
+from .resources.watch import OrderEvent
 from .retry import RetryPolicy
 
 __all__ = [
@@ -75,6 +76,7 @@ __all__ = [
     "NotFoundError",
     "Order",
     "OrderCustomer",
+    "OrderEvent",
     "OrderLine",
     "OrderLineMeta",
     "OrderMeta",

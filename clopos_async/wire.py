@@ -29,6 +29,7 @@ from .errors import (
     ServerError,
 )
 
+
 def _optional_orjson() -> Any:
     # orjson is an optional extra ("clopos-async[speed]"): same results, faster.
     try:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import AsyncGenerator, Callable, Iterable, Mapping
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..errors import ResponseValidationError
@@ -14,6 +15,7 @@ from ..pagination import AsyncPaginator
 from ..query import DateLike, Filters, QueryPairs, encode_list_query, parse_sort
 from ..serde import StructureError, structure, structure_created_order, structure_list
 from ..versions import OrderId
+from .watch import OrderEvent, watch_orders
 
 if TYPE_CHECKING:
     from ..client import AsyncClopos, Reply
@@ -179,6 +181,35 @@ class OrdersResource:
             fetch, limit=limit, start_page=start_page, max_items=max_items,
             concurrency=concurrency,
         )
+
+    def watch(
+        self,
+        *,
+        status: str | OrderStatus | None = None,
+        interval: float = 5.0,
+        window: timedelta = timedelta(days=1),
+        include_existing: bool = False,
+        limit: int = DEFAULT_LIMIT,
+    ) -> AsyncGenerator[OrderEvent, None]:
+        """Poll for new orders and status changes; one `OrderEvent` each, exactly once.
+
+        The first poll takes stock (``include_existing=True`` reports those orders as
+        created too); later polls report what changed, every ``interval`` seconds, among
+        orders created within ``window`` (whole UTC days). Transient failures are logged
+        and retried at the next poll; authentication and permission errors end the watch.
+        Example::
+
+            async for event in clopos.orders.watch(interval=5):
+                print(event.kind, event.order.id, event.previous_status, event.order.status)
+        """
+        if isinstance(interval, bool) or not isinstance(interval, (int, float)) or interval <= 0:
+            raise ValueError(f"interval must be a positive number of seconds, got {interval!r}")
+        if not isinstance(window, timedelta) or window <= timedelta(0):
+            raise ValueError(f"window must be a positive timedelta, got {window!r}")
+        self._list_query(limit=limit, status=status, with_=None, date_from=None, date_to=None,
+                         sort=None, filters=None)  # validate now, before the first poll
+        return watch_orders(self, status=status, interval=float(interval), window=window,
+                            include_existing=include_existing, limit=limit)
 
     async def get(self, order_id: OrderId, *, with_receipt: bool = False) -> Order:
         """Fetch one order; ``with_receipt=True`` embeds its receipt (``order.receipt``).

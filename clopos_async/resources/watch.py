@@ -1,0 +1,132 @@
+"""Polling for order changes (the API has no webhooks: REFERENCE §3.10, §4.13).
+
+Each poll lists orders newest-update first within a date window and reads only as far as
+the changes go: orders whose ``updated_at`` is older than the last poll's newest one (less a
+safety margin) end the poll. What changed since the last poll becomes one event each.
+Memory is bounded by the orders inside the date window: older ones are forgotten.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncGenerator
+from datetime import date, datetime, timedelta, timezone
+from typing import TYPE_CHECKING, Literal
+
+import attrs
+
+from ..errors import (
+    APIConnectionError,
+    APIStatusError,
+    AuthenticationError,
+    NotFoundError,
+    PermissionDeniedError,
+    ResponseValidationError,
+)
+from ..models.enums import OrderStatus
+from ..models.orders import Order
+
+if TYPE_CHECKING:
+    from .orders import OrdersResource
+
+__all__ = ["OrderEvent", "watch_orders"]
+
+logger = logging.getLogger("clopos_async")
+
+EventKind = Literal["created", "status_changed"]
+# Orders updated this long before the previous poll's newest update are re-read, in case
+# the server's clock or sort puts near-simultaneous updates out of order.
+_OVERLAP = timedelta(seconds=60)
+# Failures that end a watch: retrying cannot fix them.
+_FATAL = (AuthenticationError, PermissionDeniedError, NotFoundError)
+
+
+@attrs.frozen
+class OrderEvent:
+    """A new order, or an order whose status changed since the previous poll."""
+
+    kind: EventKind
+    order: Order
+    previous_status: OrderStatus | str | None = None
+
+
+@attrs.define
+class _Seen:
+    status: OrderStatus | str | None
+    created_at: datetime | None
+
+
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+async def watch_orders(
+    orders: OrdersResource,
+    *,
+    status: str | OrderStatus | None,
+    interval: float,
+    window: timedelta,
+    include_existing: bool,
+    limit: int,
+) -> AsyncGenerator[OrderEvent, None]:
+    """The generator behind ``clopos.orders.watch()``; see there."""
+    seen: dict[int | str, _Seen] = {}
+    newest: datetime | None = None
+    first = True
+    while True:
+        # Whole UTC days, as the API's date filter has them: what the server stops listing
+        # is exactly what we forget.
+        since = (_utc_now() - window).date()
+        try:
+            changes = await _poll(orders, status=status, since=since, newest=newest, limit=limit)
+        except _FATAL:
+            raise
+        except (APIStatusError, APIConnectionError, ResponseValidationError) as exc:
+            # The client already retried; an outage longer than that just delays the watch.
+            logger.warning("order watch: poll failed (%s); trying again in %.1fs", exc, interval)
+            await asyncio.sleep(interval)
+            continue
+        for order in changes:
+            if order.updated_at is not None and (newest is None or order.updated_at > newest):
+                newest = order.updated_at
+            known = seen.get(order.id)
+            seen[order.id] = _Seen(order.status, order.created_at)
+            if first and not include_existing:
+                continue
+            if known is None:
+                yield OrderEvent("created", order)
+            elif known.status != order.status:
+                yield OrderEvent("status_changed", order, previous_status=known.status)
+        first = False
+        _forget_older_than(seen, since)
+        await asyncio.sleep(interval)
+
+
+async def _poll(
+    orders: OrdersResource,
+    *,
+    status: str | OrderStatus | None,
+    since: date,
+    newest: datetime | None,
+    limit: int,
+) -> list[Order]:
+    """Read the listing newest-update first, as far back as the previous poll reached."""
+    stop_before = newest - _OVERLAP if newest is not None else None
+    found: list[Order] = []
+    listing = orders.list(status=status, date_from=since, sort="-updated_at", limit=limit)
+    async with contextlib.aclosing(listing.pages()) as pages:
+        async for page in pages:
+            for order in page.items:
+                if (stop_before is not None and order.updated_at is not None
+                        and order.updated_at < stop_before):
+                    return found
+                found.append(order)
+    return found
+
+
+def _forget_older_than(seen: dict[int | str, _Seen], since: date) -> None:
+    for order_id in [key for key, value in seen.items()
+                     if value.created_at is not None and value.created_at.date() < since]:
+        del seen[order_id]
