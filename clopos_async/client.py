@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextvars
 import copy
+import functools
 import logging
 import os
 import time
@@ -16,11 +18,12 @@ import attrs
 
 from .auth import Credentials, IssuedToken, TokenManager
 from .errors import CloposError, RateLimitError, ResponseValidationError
+from .hooks import Hook, RequestEvent, ResponseEvent, RetryEvent, call_hook
 from .ratelimit import AdmissionGate, RateLimitState
 from .retry import RetryPolicy, call_with_retries
 from .transport import HttpTransport, Request, Response
 from .versions import ApiVersion, get_version
-from .wire import Envelope, encode_json, parse_rate_limit, read_envelope
+from .wire import Envelope, RateLimitInfo, encode_json, parse_rate_limit, read_envelope
 
 __all__ = ["DEFAULT_BASE_URL", "AsyncClopos", "Reply"]
 
@@ -28,6 +31,12 @@ logger = logging.getLogger("clopos_async")
 
 DEFAULT_BASE_URL = "https://integrations.clopos.com/open-api"
 DEFAULT_TIMEOUT = 30.0
+
+# (transport identity, reply): which client it belongs to, and what it was. A client and its
+# with_options() views share the transport, so they share "the last response" too.
+_last_reply: contextvars.ContextVar[tuple[int, Reply] | None] = contextvars.ContextVar(
+    "clopos_async_last_reply", default=None
+)
 
 
 @attrs.frozen
@@ -38,6 +47,7 @@ class Reply:
     response: Response
     method: str
     path: str
+    rate_limit: RateLimitInfo | None = None
 
 
 def _client_timeout(timeout: float | aiohttp.ClientTimeout) -> aiohttp.ClientTimeout:
@@ -87,6 +97,9 @@ class AsyncClopos:
         retry: RetryPolicy | None = None,
         max_concurrency: int = 8,
         retry_ambiguous_writes: bool = False,
+        on_request: Hook[RequestEvent] | None = None,
+        on_response: Hook[ResponseEvent] | None = None,
+        on_retry: Hook[RetryEvent] | None = None,
     ) -> None:
         self.version: ApiVersion = get_version(api_version)
         venue = str(venue_id) if venue_id is not None else None
@@ -131,6 +144,7 @@ class AsyncClopos:
         self._timeout: aiohttp.ClientTimeout | None = None  # per-copy override (with_options)
         self._retry_ambiguous_writes = retry_ambiguous_writes
         self._gate = AdmissionGate(max_concurrency)
+        self._on_request, self._on_response, self._on_retry = on_request, on_response, on_retry
         self.base_url = base_url.rstrip("/")
         self._transport = HttpTransport(
             self.base_url, timeout=_client_timeout(timeout), session=session
@@ -266,27 +280,59 @@ class AsyncClopos:
             headers["Idempotency-Key"] = request.idempotency_key
         return attrs.evolve(request, headers=headers)
 
-    async def _attempt(self, request: Request) -> Reply:
+    async def _attempt(self, request: Request, attempt: int) -> Reply:
         """One admitted attempt: token, send (with the 401 replay), quota bookkeeping, decode."""
+        method, path, key = request.method, request.path, request.idempotency_key
         async with self._gate.admit():
-            response = await self._authorized_send(request)
-            self._gate.observe(parse_rate_limit(response.headers, now=time.time()))
-        envelope = read_envelope(
-            response.status, response.headers, response.body,
-            method=request.method, path=request.path,
-        )
-        return Reply(envelope=envelope, response=response, method=request.method,
-                     path=request.path)
+            await call_hook(self._on_request, RequestEvent(method, path, attempt, key))
+            try:
+                response = await self._authorized_send(request)
+            except CloposError as exc:
+                logger.debug("%s %s failed: %s (attempt %d, idempotency key %s)",
+                             method, path, type(exc).__name__, attempt, key)
+                raise
+            rate_limit = parse_rate_limit(response.headers, now=time.time())
+            self._gate.observe(rate_limit)
+        logger.debug("%s %s -> %d in %.0f ms (attempt %d, idempotency key %s)",
+                     method, path, response.status, response.elapsed * 1000, attempt, key)
+        await call_hook(self._on_response, ResponseEvent(
+            method, path, attempt, response.status, response.elapsed, response.headers, key
+        ))
+        envelope = read_envelope(response.status, response.headers, response.body,
+                                 method=method, path=path)
+        reply = Reply(envelope=envelope, response=response, method=method, path=path,
+                      rate_limit=rate_limit)
+        _last_reply.set((id(self._transport), reply))
+        return reply
 
-    def _before_retry(
+    async def _before_retry(
         self, request: Request, error: CloposError, attempt: int, wait: float
     ) -> None:
         if isinstance(error, RateLimitError):
             self._gate.pause(wait)  # one 429 holds every sender, not only this one
-        logger.warning(
-            "retrying %s %s after %s (attempt %d failed); waiting %.2fs",
-            request.method, request.path, type(error).__name__, attempt, wait,
-        )
+            logger.warning("rate limited on %s %s; pausing all requests for %.2fs",
+                           request.method, request.path, wait)
+        else:
+            logger.warning("retrying %s %s after %s (attempt %d failed); waiting %.2fs",
+                           request.method, request.path, type(error).__name__, attempt, wait)
+        await call_hook(self._on_retry,
+                        RetryEvent(request.method, request.path, attempt, error, wait))
+
+    @property
+    def last_response(self) -> Reply | None:
+        """The last successful response this client got in the current task, or None.
+
+        Raw access beside the typed results: ``.response.status``, ``.response.headers``,
+        ``.envelope.raw`` (the decoded JSON) and ``.rate_limit``. Per task (a context
+        variable), so concurrent coroutines never see each other's responses. Example::
+
+            order = await clopos.orders.get(108)
+            print(clopos.last_response.response.status, clopos.last_response.envelope.raw)
+        """
+        last = _last_reply.get()
+        if last is None or last[0] != id(self._transport):
+            return None
+        return last[1]
 
     async def request(
         self,
@@ -315,14 +361,12 @@ class AsyncClopos:
             idempotency_key=idempotency_key,
         )
         return await call_with_retries(
-            lambda: self._attempt(request),
+            lambda attempt: self._attempt(request, attempt),
             policy=self._retry,
             idempotent=method != "POST",
             # A replayed create is safe where the API honours Idempotency-Key (v1) or
             # where the caller accepted the risk.
             replay_safe=self.version.documents_idempotency or self._retry_ambiguous_writes,
             idempotency_key=idempotency_key,
-            before_wait=lambda error, attempt, wait: self._before_retry(
-                request, error, attempt, wait
-            ),
+            before_wait=functools.partial(self._before_retry, request),
         )

@@ -160,20 +160,20 @@ def server_wait(exc: CloposError) -> float | None:
 
 
 async def call_with_retries(
-    attempt: Callable[[], Awaitable[T]],
+    attempt: Callable[[int], Awaitable[T]],
     *,
     policy: RetryPolicy,
     idempotent: bool,
     replay_safe: bool,
     idempotency_key: str | None = None,
-    before_wait: Callable[[CloposError, int, float], None] | None = None,
+    before_wait: Callable[[CloposError, int, float], Awaitable[None]] | None = None,
     clock: Callable[[], float] = time.monotonic,
 ) -> T:
-    """Run ``attempt`` until it succeeds, a failure is final, or the policy is exhausted.
+    """Run ``attempt(number)`` until it succeeds, a failure is final, or the policy is spent.
 
     Only the SDK's own errors are classified; anything else (a bug, `CancelledError`)
-    propagates at once. ``before_wait(error, attempt_number, wait)`` runs before each wait
-    (logging, hooks, pausing the admission gate).
+    propagates at once. ``await before_wait(error, attempt_number, wait)`` runs before each
+    wait (logging, hooks, pausing the admission gate).
     """
     deadline = clock() + policy.total_timeout
     delays = policy.delays()
@@ -181,7 +181,7 @@ async def call_with_retries(
     while True:
         number += 1
         try:
-            return await attempt()
+            return await attempt(number)
         except CloposError as exc:
             verdict = classify(exc, idempotent=idempotent, replay_safe=replay_safe)
             if verdict == Verdict.GIVE_UP:
@@ -198,7 +198,7 @@ async def call_with_retries(
                     raise _outcome_unknown(exc, idempotency_key) from exc
                 raise
             if before_wait is not None:
-                before_wait(exc, number, wait)
+                await before_wait(exc, number, wait)
             if _sleep_enabled:
                 await asyncio.sleep(wait)
 

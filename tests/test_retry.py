@@ -86,8 +86,9 @@ class Script:
         self.errors = list(errors)
         self.calls = 0
 
-    async def __call__(self) -> str:
+    async def __call__(self, number: int) -> str:
         self.calls += 1
+        assert number == self.calls
         if self.errors:
             raise self.errors.pop(0)
         return "ok"
@@ -153,8 +154,12 @@ async def test_write_rate_limited_to_the_end_is_a_rate_limit_error() -> None:
 
 async def test_before_wait_sees_each_retry_with_the_server_wait() -> None:
     seen: list[tuple[str, int, float]] = []
+
+    async def record(error: CloposError, number: int, wait: float) -> None:
+        seen.append((type(error).__name__, number, wait))
+
     script = Script(status_error(429, retry_after=2.0), status_error(503))
-    await run(script, before_wait=lambda e, n, w: seen.append((type(e).__name__, n, w)))
+    await run(script, before_wait=record)
     assert [(name, number) for name, number, _ in seen] == [("RateLimitError", 1),
                                                             ("ServerError", 2)]
     assert seen[0][2] == 2.0
@@ -163,7 +168,7 @@ async def test_before_wait_sees_each_retry_with_the_server_wait() -> None:
 async def test_total_timeout_bounds_the_retries() -> None:
     clock = [0.0]
 
-    async def slow_failure() -> str:
+    async def slow_failure(number: int) -> str:
         clock[0] += 10  # every attempt "takes" ten seconds
         raise status_error(503)
 
@@ -177,7 +182,7 @@ async def test_total_timeout_bounds_the_retries() -> None:
 async def test_cancellation_is_never_retried() -> None:
     calls = 0
 
-    async def cancelled() -> str:
+    async def cancelled(number: int) -> str:
         nonlocal calls
         calls += 1
         raise asyncio.CancelledError
