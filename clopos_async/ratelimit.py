@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
@@ -24,6 +25,12 @@ __all__ = ["AdmissionGate", "RateLimitState"]
 
 # How long requests wait for a probe's answer before sending another probe themselves.
 _PROBE_PATIENCE = 1.0
+# Our send times kept to predict when the server's sliding window frees a slot; covers the
+# v2 tenant quota (300 per minute) and more.
+_SEND_LOG = 1000
+# Slack between our send time and the server's arrival time.
+_ARRIVAL_MARGIN = 0.02
+_MAX_WINDOW = 3600.0
 
 
 @attrs.frozen
@@ -71,6 +78,9 @@ class AdmissionGate:
         self._paused_until = 0.0
         self._probe_out = False
         self._changed = asyncio.Event()
+        self._sent: deque[float] = deque(maxlen=_SEND_LOG)  # when our recent requests left
+        self._window: float | None = None
+        self._coarse_reset = True
         self.pauses = 0  # how often senders were held back (for logs and tests)
 
     @property
@@ -88,6 +98,7 @@ class AdmissionGate:
         """Hold a slot for one request attempt."""
         async with self._slots:
             probe = await self._wait_for_budget()
+            self._sent.append(self._clock())
             self._in_flight += 1
             try:
                 yield
@@ -109,18 +120,36 @@ class AdmissionGate:
                 if self._budget is not None:
                     self._budget -= 1
                 return False
-            if self._reset_at is not None and now < self._reset_at:
+            wake = self._next_free_slot()
+            if now < wake:
                 self.pauses += 1
-                await self._sleep(self._reset_at - now)
+                await self._sleep(wake - now)
                 continue
-            # The window has reset (or we never learnt when). One probe goes; its response
-            # refills the budget for everyone waiting here.
+            # A slot should be free again (or we never learnt when). One probe goes; its
+            # response refills the budget for everyone waiting here.
             if not self._probe_out:
                 self._probe_out = True
                 return True
             changed = self._changed
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(changed.wait(), timeout=_PROBE_PATIENCE)
+
+    def _next_free_slot(self) -> float:
+        """When the spent budget should have room again.
+
+        Servers send ``RateLimit-Reset`` in whole seconds, rounded up, so the true reset lies
+        up to a second earlier. With a sliding window, a slot frees when our request that
+        is ``limit`` sends old leaves the window; our own send times say when that is. The
+        estimate is kept within the second the server's rounding allows.
+        """
+        reset_at = self._reset_at
+        if reset_at is None:
+            return 0.0
+        limit, window = self._limit, self._window
+        if not self._coarse_reset or not limit or not window or len(self._sent) < limit:
+            return reset_at
+        estimate = self._sent[-limit] + window + _ARRIVAL_MARGIN
+        return min(reset_at, max(estimate, reset_at - 1.0))
 
     def _notify(self) -> None:
         self._changed.set()
@@ -134,12 +163,13 @@ class AdmissionGate:
         self._limit = info.limit if info.limit is not None else self._limit
         if info.reset_after is not None:
             self._reset_at = now + info.reset_after
+            self._coarse_reset = float(info.reset_after).is_integer()
+            # A reset never exceeds the window; the largest one seen is our best guess of it.
+            self._window = max(self._window or 0.0, min(info.reset_after, _MAX_WINDOW))
         if info.remaining is not None:
             self._remaining = info.remaining
             # Other requests in flight may not be counted in that number yet.
             self._budget = max(info.remaining - (self._in_flight - 1), 0)
-            if self._budget == 0 and self._reset_at is not None and now >= self._reset_at:
-                self._reset_at = None  # spent, and no reset announced: probe again
         self._probe_out = False
         self._notify()
 

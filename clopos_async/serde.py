@@ -12,12 +12,13 @@ import types
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any, TypeVar, Union, get_args, get_origin
+from typing import Any, TypeVar, Union, cast, get_args, get_origin
 
 import attrs
 import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
+from clopos_async.fast_structure import FastStructurer
 from clopos_async.models.enums import DiscountType, OrderStatus
 from clopos_async.models.orders import Modificator, Order, OrderMeta
 from clopos_async.timestamps import format_timestamp, parse_timestamp
@@ -57,7 +58,7 @@ class StructureError(ValueError):
 
 # What bad input can raise inside generated code; anything else is a bug and propagates.
 _DATA_ERRORS = (StructureError, KeyError, TypeError, ValueError, AttributeError, ArithmeticError)
-_WIRE_NAMES: dict[type, dict[str, str]] = {OrderMeta: {"order_total": "orderTotal"}}
+WIRE_NAMES: dict[type, dict[str, str]] = {OrderMeta: {"order_total": "orderTotal"}}
 
 
 def _fail(expected: str, value: object) -> StructureError:
@@ -68,8 +69,27 @@ def _fail(expected: str, value: object) -> StructureError:
 # -- scalar hooks: accept every form the API is known to send --
 
 
-def _structure_decimal(value: Any, _: Any) -> Decimal | None:
+# Prices and counts repeat across a listing; Decimal is immutable, so one instance per
+# distinct JSON number serves them all. Keyed by (type, value): 1 and 1.0 print differently.
+_DECIMALS: dict[tuple[type, Any], Decimal | None] = {}
+_DECIMALS_MAX = 4096
+
+
+def _structure_decimal(value: Any, tp: Any) -> Decimal | None:
     cls = type(value)
+    if cls is float or cls is int:
+        key = (cls, value)
+        cached = _DECIMALS.get(key, _DECIMALS)
+        if cached is not _DECIMALS:
+            return cached  # type: ignore[return-value]
+        if len(_DECIMALS) >= _DECIMALS_MAX:
+            _DECIMALS.clear()
+        number = _DECIMALS[key] = _to_decimal(value, cls)
+        return number
+    return _to_decimal(value, cls)
+
+
+def _to_decimal(value: Any, cls: type) -> Decimal | None:
     if cls is Decimal:
         return value if value.is_finite() else None
     if cls is int:
@@ -221,7 +241,7 @@ def _locate_item(items: Sequence[Any], hook: Hook, item_type: Any, exc: Exceptio
 
 
 def _attrs_hook(cls: type) -> Hook:
-    renames = _WIRE_NAMES.get(cls, {})
+    renames = WIRE_NAMES.get(cls, {})
     overrides: dict[str, Any] = {field: override(rename=wire) for field, wire in renames.items()}
     generated: Hook = make_dict_structure_fn(
         cls,
@@ -324,6 +344,9 @@ def _configure(conv: cattrs.Converter) -> None:
 
 converter = cattrs.Converter(detailed_validation=False, forbid_extra_keys=False)
 _configure(converter)
+# The compiled fast path for response models; the converter stays the reference (and the
+# diagnosis path when data does not fit).
+_fast = FastStructurer(converter, {Modificator: _flatten_modificator})
 
 
 def structure(data: object, cls: type[T]) -> T:
@@ -332,6 +355,11 @@ def structure(data: object, cls: type[T]) -> T:
     >>> structure({"id": 1, "status": "pending"}, Order).status
     <OrderStatus.PENDING: 'PENDING'>
     """
+    if attrs.has(cls):
+        try:
+            return cast(T, _fast.function_for(cls)(data, cls))
+        except _DATA_ERRORS:
+            pass  # the converter's path below says exactly what does not fit
     try:
         return converter.structure(data, cls)
     except _DATA_ERRORS as exc:
@@ -346,6 +374,12 @@ def structure_list(items: list[object], cls: type[T]) -> list[T]:
     """
     if type(items) is not list and not isinstance(items, (list, tuple)):
         raise StructureError(f"expected a JSON array, got {type(items).__name__}")
+    if attrs.has(cls):
+        fast = _fast.function_for(cls)
+        try:
+            return [fast(item, cls) for item in items]
+        except _DATA_ERRORS:
+            pass  # the converter's path below says exactly what does not fit
     hook = converter.get_structure_hook(cls)
     try:
         return [hook(item, cls) for item in items]

@@ -200,7 +200,8 @@ def error_for_status(
         # success: false (test integrator on a production brand, §5.10).
         cls: type[APIStatusError] = AuthenticationError
     elif status < 400:
-        cls = BadRequestError
+        # A 2xx that says success: false: no status class fits; the base class says so.
+        cls = APIStatusError
     elif status >= 500:
         cls = ServerError
     else:

@@ -194,6 +194,7 @@ def test_200_with_success_false_elsewhere_raises() -> None:
     with pytest.raises(APIStatusError) as caught:
         read_envelope(200, {}, body({"success": False, "message": "nope"}))
     assert caught.value.message == "nope"
+    assert type(caught.value) is APIStatusError and caught.value.status_code == 200
 
 
 @pytest.mark.parametrize("status", [400, 401])
