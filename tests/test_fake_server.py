@@ -640,3 +640,16 @@ def test_seeded_data_is_deterministic_and_awkward() -> None:
     v1_orders = make_orders(50, seed=5, flavour="v1")
     assert all("receive_user_id" in o for o in v1_orders)
     assert all(o["payload"]["meta"]["orderTotal"] for o in v1_orders)
+
+
+async def test_far_date_bounds_are_accepted() -> None:
+    # Open-ended ranges reach 9999-12-31; the day after it must not overflow.
+    async with FakeClopos(orders=5) as fake, aiohttp.ClientSession() as session:
+        token = fake.issue_token()
+        async with session.get(
+            f"{fake.url}/v2/orders",
+            params={"date[0]": "1970-01-01", "date[1]": "9999-12-31"},
+            headers={"x-token": token},
+        ) as response:
+            body = await response.json()
+    assert response.status == 200 and body["total"] == 5

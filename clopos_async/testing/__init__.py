@@ -13,13 +13,18 @@ from __future__ import annotations
 
 from .counters import FakeCounters
 from .data import DEFAULT_NOW, make_order, make_orders
+from .faults import FAULT_KINDS, FaultPlan
 from .php_query import parse_php_query, parse_php_query_string
+from .quota import Quota
 from .server import FakeClopos
 
 __all__ = [
     "DEFAULT_NOW",
+    "FAULT_KINDS",
     "FakeClopos",
     "FakeCounters",
+    "FaultPlan",
+    "Quota",
     "make_order",
     "make_orders",
     "parse_php_query",

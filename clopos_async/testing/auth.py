@@ -79,6 +79,10 @@ class TokenRegistry:
         self._tokens: dict[str, TokenInfo] = {}
         self._secret = secrets.token_bytes(32)
 
+    def issued(self) -> list[str]:
+        """The tokens issued and not expired or pruned (tests check none of them leaks)."""
+        return list(self._tokens)
+
     def issue(
         self,
         version: ApiVersion,

@@ -10,10 +10,13 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 __all__ = [
+    "DroppedResponse",
     "FakeApiError",
     "api_error",
+    "drop_connection",
     "dumps",
     "error_middleware",
+    "is_dropped",
     "json_response",
     "read_json_object",
 ]
@@ -40,10 +43,44 @@ def dumps(body: Any) -> str:
     return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
 
 
-def json_response(body: Any, status: int = 200, *, text: str | None = None) -> web.Response:
+def json_response(
+    body: Any,
+    status: int = 200,
+    *,
+    text: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> web.Response:
     """Answer with ``body`` as UTF-8 JSON (or with already serialised ``text``)."""
     payload = dumps(body) if text is None else text
-    return web.Response(text=payload, status=status, content_type="application/json")
+    return web.Response(
+        text=payload, status=status, content_type="application/json", headers=headers
+    )
+
+
+class DroppedResponse(web.Response):
+    """The placeholder a handler returns once the connection is gone: nothing reaches the client.
+
+    aiohttp's attempt to write it fails with a ConnectionError, which aiohttp swallows quietly;
+    the counting middleware records it as status 0.
+    """
+
+
+def drop_connection(request: web.Request) -> DroppedResponse:
+    """Abort the client's connection now, without a response, and return the placeholder.
+
+    ``abort()`` (not ``close()``) so the client sees the connection die like a crashed proxy or
+    a reset: ``ServerDisconnectedError``, or ``ClientOSError`` (ECONNRESET) when unread request
+    bytes make the kernel send an RST.
+    """
+    transport = request.transport
+    if transport is not None and not transport.is_closing():
+        transport.abort()
+    return DroppedResponse(status=499)  # never sent; 499 only makes it readable in a debugger
+
+
+def is_dropped(response: web.StreamResponse) -> bool:
+    """True for the placeholder of a request whose connection was aborted."""
+    return isinstance(response, DroppedResponse)
 
 
 async def read_json_object(request: web.Request) -> dict[str, Any]:
@@ -65,6 +102,10 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         return await handler(request)
     except FakeApiError as exc:
         return json_response(exc.body, status=exc.status)
+    except ConnectionError:
+        # The client went away (e.g. it timed out during an injected slow fault) while the
+        # handler read the body: nobody is left to answer, and it is not a server bug to log.
+        return DroppedResponse(status=499)
     except web.HTTPException as exc:
         if exc.status < 400:
             raise

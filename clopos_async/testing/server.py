@@ -25,6 +25,17 @@ Choices where the docs are silent (the SDK must not depend on them):
 - PUT accepts exactly ``{"status": "IGNORE"}`` from any current status.
 - ``expires_in``/``expires_at`` are rounded down, so a token is never announced to outlive its
   enforced (exact, possibly fractional) ``token_ttl``.
+
+Unreliability, off by default and replaceable at runtime (``fake.faults = …``, ``fake.quota = …``,
+``None`` switches it off; a new value starts afresh):
+
+- ``faults=FaultPlan(...)``: seeded 5xx, connection resets, slow answers, HTML and truncated
+  bodies, with "after the handler ran" variants for ambiguous writes (see ``faults.py``).
+- ``quota=Quota(limit, window)``: a sliding-window limit per token tenant (v2: brand and
+  integrator, v1: brand and venue) on the authenticated routes, with the version's limit headers
+  on every answer from after authentication (errors and 429s included) and ``Retry-After`` on 429s
+  (see ``quota.py``). 401s from auth itself and injected faults carry no limit headers.
+- ``auth_quota=Quota(60, 60.0)``: the same per client IP on the two /auth routes (tier 1).
 """
 
 from __future__ import annotations
@@ -42,8 +53,10 @@ from .auth import AuthApi, TokenRegistry, auth_middleware
 from .config import V1_RULES, V2_RULES, ApiVersion, FakeConfig
 from .counters import FakeCounters, counting_middleware
 from .data import make_order, make_orders
+from .faults import FaultInjector, FaultPlan
 from .listing import SelectionCache
 from .orders_api import OrdersApi
+from .quota import Quota, QuotaGate, auth_ip_key, tenant_key
 from .responses import error_middleware
 from .store import IdempotencyCache, OrderStore
 
@@ -57,6 +70,15 @@ class FakeClopos:
         >>> async def demo() -> None:
         ...     async with FakeClopos(orders=10) as fake:
         ...         print(fake.url)  # pass as base_url, with fake.credentials
+
+    Keywords beyond the data and credentials: ``latency`` (seconds added to every answer),
+    ``middlewares`` (extra aiohttp middlewares, after fault injection and before auth),
+    ``faults`` (a ``FaultPlan``), ``quota`` (a ``Quota`` per token tenant) and ``auth_quota``
+    (a ``Quota`` per client IP on /auth).
+
+    Example:
+        >>> flaky = FakeClopos(faults=FaultPlan.mixed(0.3, seed=7, max_consecutive=2),
+        ...                    quota=Quota(limit=5, window=1.0))
     """
 
     def __init__(
@@ -79,6 +101,9 @@ class FakeClopos:
         ignore_response_shape: Literal["order", "minimal"] | None = None,
         latency: float = 0.0,
         middlewares: Iterable[Middleware] = (),
+        faults: FaultPlan | None = None,
+        quota: Quota | None = None,
+        auth_quota: Quota | None = None,
     ) -> None:
         if api_version not in ("v1", "v2"):
             raise ValueError("api_version must be 'v1' or 'v2'")
@@ -106,6 +131,9 @@ class FakeClopos:
             order.setdefault("receipt", None)
         self._store = OrderStore(initial)
         self.counters = FakeCounters()
+        self._faults = FaultInjector(self.counters, faults)
+        self._quota = QuotaGate(self.counters, tenant_key, quota)
+        self._auth_quota = QuotaGate(self.counters, auth_ip_key, auth_quota)
         self._tokens = TokenRegistry(self.config)
         self._idempotency = IdempotencyCache()
         self._cache = SelectionCache()
@@ -128,6 +156,14 @@ class FakeClopos:
     def port(self) -> int:
         """The bound TCP port (only while running)."""
         return int(self.url.rsplit(":", 1)[1].split("/", 1)[0])
+
+    @property
+    def open_connections(self) -> int:
+        """TCP connections the server holds open now (0 when stopped), e.g. to check that a
+        client closed its pool or a cancelled fetch left nothing behind."""
+        runner = self._runner
+        server = runner.server if runner is not None else None
+        return len(server.connections) if server is not None else 0
 
     @property
     def api_version(self) -> ApiVersion:
@@ -161,6 +197,33 @@ class FakeClopos:
         """The stored orders in insertion order (generated ones by id, created ones last)."""
         return list(self._store.orders.values())
 
+    @property
+    def faults(self) -> FaultPlan | None:
+        """The active fault plan; assign a new one (re-seeded from its ``seed``) or ``None``."""
+        return self._faults.plan
+
+    @faults.setter
+    def faults(self, plan: FaultPlan | None) -> None:
+        self._faults.plan = plan
+
+    @property
+    def quota(self) -> Quota | None:
+        """The per-tenant quota; assigning one (or ``None``) forgets the current windows."""
+        return self._quota.quota
+
+    @quota.setter
+    def quota(self, quota: Quota | None) -> None:
+        self._quota.quota = quota
+
+    @property
+    def auth_quota(self) -> Quota | None:
+        """The per-IP quota of the /auth routes; assigning one forgets its windows."""
+        return self._auth_quota.quota
+
+    @auth_quota.setter
+    def auth_quota(self, quota: Quota | None) -> None:
+        self._auth_quota.quota = quota
+
     # ----------------------------------------------------------------- test helpers
 
     def issue_token(
@@ -175,6 +238,10 @@ class FakeClopos:
             api_version or self.config.api_version, venue_id=venue_id, ttl=ttl
         )
         return token
+
+    def issued_tokens(self) -> list[str]:
+        """Every token this server issued (so tests can check none of them leaks)."""
+        return self._tokens.issued()
 
     def expire_tokens(self) -> None:
         """Invalidate every token issued so far; the next authenticated call gets 401."""
@@ -247,14 +314,19 @@ class FakeClopos:
             self._latency_middleware,
             # 3. Errors (FakeApiError, aiohttp's 404/405, crashes) become JSON envelopes.
             error_middleware,
-            # 4. HOOK: the fault-plan middleware (injected 5xx, timeouts, resets, 429s) goes
-            #    here, before auth, so faults can hit any route including /auth. User
-            #    middlewares go here too; they must be decorated with @web.middleware.
+            # 4. Faults (injected 5xx, slow answers, resets, bad bodies), before auth so they can
+            #    hit any route including /auth (when the plan says so). A "before" fault never
+            #    reaches the quota, so it uses up no quota, as a failing gateway would not.
+            self._faults.middleware,
+            # 4b. User middlewares; they must be decorated with @web.middleware.
             *self._extra_middlewares,
-            # 5. HOOK: quota tiers 1-2 (auth per IP, failed-request flood guard) go here.
+            # 5. Quota tier 1: /auth per client IP. (Tier 2, the failed-request flood guard, is
+            #    not modelled.)
+            self._auth_quota.middleware,
             # 6. Auth: x-token / x-brand / x-venue; sets current_auth() for the handlers.
             auth_middleware(self._tokens),
-            # 7. HOOK: quota tier 3 (300/min per integrator:brand) reads current_auth() here.
+            # 7. Quota tier 3: per token tenant; it needs current_auth(), hence after auth.
+            self._quota.middleware,
         ]
 
     @web.middleware
@@ -271,6 +343,7 @@ class FakeClopos:
         """Bind the socket and start serving; ``url`` is valid afterwards."""
         if self._runner is not None:
             raise RuntimeError("FakeClopos is already running")
+        self._faults.start()
         runner = web.AppRunner(self.build_app(), access_log=None)
         await runner.setup()
         try:
@@ -288,6 +361,7 @@ class FakeClopos:
         """Stop serving and release the socket (safe to call twice)."""
         runner, self._runner, self._url = self._runner, None, None
         if runner is not None:
+            self._faults.shutdown()  # slow faults end now instead of holding up the cleanup
             await runner.cleanup()
 
     async def serve_forever(self) -> None:
