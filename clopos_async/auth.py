@@ -60,6 +60,11 @@ class IssuedToken:
         return cls(value, time.monotonic() + lifetime)
 
 
+# After a failed exchange, further ones wait this long (doubling per failure, capped).
+_FAILURE_COOLDOWN = 0.5
+_MAX_COOLDOWN = 30.0
+
+
 def _consume_exception(future: asyncio.Future[IssuedToken]) -> None:
     # Every waiter may have been cancelled; the failure is theirs to see, not the loop's.
     if not future.cancelled():
@@ -94,6 +99,8 @@ class TokenManager:
         )
         self._lifetime = 3600.0
         self._inflight: asyncio.Future[IssuedToken] | None = None
+        self._recent_failure: tuple[Exception, float] | None = None
+        self._failures = 0
         self.exchanges = 0
 
     def __repr__(self) -> str:
@@ -139,6 +146,11 @@ class TokenManager:
         # Someone else refreshed since our caller looked: use theirs.
         if current is not stale and current is not None and (force or self._fresh(current)):
             return current
+        failure = self._recent_failure
+        if failure is not None and self._clock() < failure[1]:
+            # The auth endpoint failed moments ago (and allows 60 calls a minute per IP):
+            # share that answer instead of hammering it; the caller's retries back off.
+            raise failure[0]
         if self._inflight is None:
             self._inflight = asyncio.ensure_future(self._run_exchange(self._exchange))
             self._inflight.add_done_callback(_consume_exception)
@@ -148,9 +160,16 @@ class TokenManager:
     async def _run_exchange(self, exchange: Callable[[], Awaitable[IssuedToken]]) -> IssuedToken:
         try:
             issued = await exchange()
+        except Exception as exc:
+            self._failures += 1
+            cooldown = min(_FAILURE_COOLDOWN * 2 ** (self._failures - 1), _MAX_COOLDOWN)
+            self._recent_failure = (exc, self._clock() + cooldown)
+            raise
         finally:
             self._inflight = None
-        self.exchanges += 1
+            self.exchanges += 1
+        self._failures = 0
+        self._recent_failure = None
         self._lifetime = max(issued.expires_at - self._clock(), 0.0)
         self._token = issued
         return issued

@@ -283,7 +283,7 @@ class AsyncClopos:
     async def _attempt(self, request: Request, attempt: int) -> Reply:
         """One admitted attempt: token, send (with the 401 replay), quota bookkeeping, decode."""
         method, path, key = request.method, request.path, request.idempotency_key
-        async with self._gate.admit():
+        async with self._gate.admit(max_wait=self._retry.max_retry_after):
             await call_hook(self._on_request, RequestEvent(method, path, attempt, key))
             try:
                 response = await self._authorized_send(request)

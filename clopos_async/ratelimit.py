@@ -19,6 +19,7 @@ from contextlib import asynccontextmanager
 
 import attrs
 
+from .errors import RateLimitError
 from .wire import RateLimitInfo
 
 __all__ = ["AdmissionGate", "RateLimitState"]
@@ -94,10 +95,14 @@ class AdmissionGate:
         return self._in_flight
 
     @asynccontextmanager
-    async def admit(self) -> AsyncIterator[None]:
-        """Hold a slot for one request attempt."""
+    async def admit(self, *, max_wait: float | None = None) -> AsyncIterator[None]:
+        """Hold a slot for one request attempt.
+
+        When the quota would hold the request for longer than ``max_wait`` seconds, raise
+        `RateLimitError` (with ``retry_after``) at once instead of waiting that long.
+        """
         async with self._slots:
-            probe = await self._wait_for_budget()
+            probe = await self._wait_for_budget(max_wait)
             self._sent.append(self._clock())
             self._in_flight += 1
             try:
@@ -108,11 +113,12 @@ class AdmissionGate:
                     self._probe_out = False
                     self._notify()
 
-    async def _wait_for_budget(self) -> bool:
+    async def _wait_for_budget(self, max_wait: float | None) -> bool:
         """Wait until this request may go; True when it goes as the probe of a new window."""
         while True:
             now = self._clock()
             if now < self._paused_until:
+                self._check_wait(self._paused_until - now, max_wait)
                 self.pauses += 1
                 await self._sleep(self._paused_until - now)
                 continue
@@ -122,6 +128,7 @@ class AdmissionGate:
                 return False
             wake = self._next_free_slot()
             if now < wake:
+                self._check_wait(wake - now, max_wait)
                 self.pauses += 1
                 await self._sleep(wake - now)
                 continue
@@ -133,6 +140,15 @@ class AdmissionGate:
             changed = self._changed
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(changed.wait(), timeout=_PROBE_PATIENCE)
+
+    def _check_wait(self, wait: float, max_wait: float | None) -> None:
+        if max_wait is not None and wait > max_wait:
+            raise RateLimitError(
+                f"the rate limit is used up for another {wait:.0f}s (more than the "
+                f"{max_wait:.0f}s this client waits); not sent",
+                status_code=429,
+                retry_after=wait,
+            )
 
     def _next_free_slot(self) -> float:
         """When the spent budget should have room again.

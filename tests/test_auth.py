@@ -88,18 +88,25 @@ async def test_invalidate_of_an_already_replaced_token_does_not_exchange() -> No
 
 
 async def test_a_failed_exchange_reaches_every_waiter_without_retrying_per_waiter() -> None:
+    now = [0.0]
     exchanger = Exchanger()
     exchanger.gate = asyncio.Event()
     exchanger.fail_with = RuntimeError("auth down")
-    manager = TokenManager(exchanger)
+    manager = TokenManager(exchanger, clock=lambda: now[0])
     waiters = [asyncio.ensure_future(manager.token()) for _ in range(10)]
     await asyncio.sleep(0)
     exchanger.gate.set()
     results = await asyncio.gather(*waiters, return_exceptions=True)
     assert all(isinstance(r, RuntimeError) for r in results)
     assert exchanger.calls == 1
+    # Right after a failure, callers share it instead of hammering the auth endpoint.
+    with pytest.raises(RuntimeError, match="auth down"):
+        await manager.token()
+    assert exchanger.calls == 1
     exchanger.fail_with = None
+    now[0] += 0.6  # past the first cooldown (0.5 s, doubling with each failure)
     assert await manager.token() == "token-2"
+    assert exchanger.calls == 2
 
 
 async def test_a_cancelled_caller_does_not_cancel_the_shared_exchange() -> None:
