@@ -1,0 +1,163 @@
+"""The ``clopos-async`` command line (also ``python -m clopos_async``), on the public API only.
+
+Global options, before the command::
+
+    --fake [--fake-orders N]     an embedded FakeClopos with N seeded orders (default 1000)
+    --api-version v1|v2          \\
+    --base-url URL                |
+    --client-id ID                |  each defaults to its CLOPOS_* environment variable
+    --client-secret SECRET        |  (AsyncClopos.from_env); prefer the variables for
+    --brand BRAND                 |  secrets, flags show in the process list
+    --integrator-id ID            |
+    --venue-id ID                 |
+    --token TOKEN                /
+    --timeout SECONDS            per request (default 30)
+    --retries N                  retries of a failed request (default 3)
+    --debug                      the full traceback on error, and the SDK's debug logs
+    --version
+
+Commands::
+
+    orders list    [filters] [--limit 50] [--max 50] [--json | --jsonl]
+    orders export  --out FILE [--format jsonl|csv] [filters] [--limit 100] [--concurrency 8]
+                   [--max N] [--progress | --no-progress]
+    orders get     ID [--with-receipt]
+    orders ignore  ID
+    orders create  --file FILE [--idempotency-key KEY]
+    fake-server    [--host 127.0.0.1] [--port 8080] [--orders 1000] [--api-version v1|v2]
+                   [--token-ttl S] [--latency S] [--fault-rate R] [--quota N/W]
+
+    filters: --status S  --from YYYY-MM-DD  --to YYYY-MM-DD  --sort [-]FIELD
+             --filter FIELD=VALUE (repeatable; commas make a list)  --with RELATION (repeatable)
+
+``orders list`` prints an aligned table (id, status, created_at, venue, customer, products,
+total); ``--json``/``--jsonl`` print the orders exactly as the API sent them. ``get``, ``ignore``
+and ``create`` print the typed order as JSON (wire names, decimals as strings, times ISO 8601
+UTC, null and empty fields left out). ``orders export`` streams every page (fetched
+concurrently) to a temporary file beside FILE and renames it at the end; its CSV columns are
+documented in `clopos_async.export`. Progress goes to stderr when it is a terminal; a summary
+line always does.
+
+Exit codes: 0 ok, 1 other API error, 2 usage (bad flags, the SDK's argument checks, missing
+credentials, bad --file), 3 authentication or permission denied, 4 not found, 5 rate limited,
+6 network error or timeout, 7 outcome unknown (a create that may or may not have happened; the
+error line shows its idempotency key), 130 interrupted, 141 output pipe closed. Errors are one
+``error: ...`` line on stderr; secrets are never printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from typing import Any
+
+from .. import AsyncClopos, RetryPolicy
+from .errors import (
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_PIPE_CLOSED,
+    UsageError,
+    describe,
+    exit_code_for,
+)
+from .fake_server import embedded_fake, serve_fake
+from .orders import ACTIONS
+from .parser import build_parser
+
+__all__ = ["main"]
+
+# Flags passed to AsyncClopos.from_env when given; unset ones fall back to CLOPOS_* variables.
+_CLIENT_FLAGS = (
+    "api_version", "base_url", "client_id", "client_secret", "brand", "integrator_id",
+    "venue_id", "token", "timeout",
+)  # fmt: skip
+_DEFAULT_MAX_CONCURRENCY = 8
+
+
+def _client_overrides(args: argparse.Namespace) -> dict[str, Any]:
+    overrides = {name: getattr(args, name) for name in _CLIENT_FLAGS}
+    kwargs: dict[str, Any] = {name: value for name, value in overrides.items() if value is not None}
+    if args.retries is not None:
+        kwargs["retry"] = RetryPolicy(max_retries=args.retries)
+    # Let `--concurrency N` pages really be in flight at once: the client admits 8 by default.
+    concurrency = getattr(args, "concurrency", None)
+    if isinstance(concurrency, int) and concurrency > _DEFAULT_MAX_CONCURRENCY:
+        kwargs["max_concurrency"] = concurrency
+    return kwargs
+
+
+async def _open_client(args: argparse.Namespace, stack: contextlib.AsyncExitStack) -> AsyncClopos:
+    overrides = _client_overrides(args)
+    if args.fake:
+        fake = await stack.enter_async_context(embedded_fake(args))
+        settings: dict[str, Any] = {**fake.credentials, "api_version": fake.api_version}
+        # The fake's URL always wins; the environment is ignored so that stray CLOPOS_*
+        # variables cannot point --fake elsewhere. Explicit flags still apply (a wrong
+        # --client-secret against the fake is a handy way to see an auth failure).
+        overrides.pop("base_url", None)
+        settings.update(overrides, base_url=fake.url)
+        client = AsyncClopos.from_env(environ={}, **settings)
+    else:
+        try:
+            client = AsyncClopos.from_env(**overrides)
+        except ValueError as exc:
+            raise UsageError(
+                f"{exc} (set the CLOPOS_* environment variables, pass the flags, or use --fake)"
+            ) from exc
+    args.resolved_base_url = client.base_url  # for the error line of a network failure
+    return await stack.enter_async_context(client)
+
+
+async def _run(args: argparse.Namespace) -> None:
+    if args.command == "fake-server":
+        await serve_fake(args)
+        return
+    async with contextlib.AsyncExitStack() as stack:
+        clopos = await _open_client(args, stack)
+        await ACTIONS[args.action](clopos, args)
+
+
+class _CliLogHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Marks the handler main() installs, so that calling main() again does not add another."""
+
+
+def _configure_logging(debug: bool) -> None:
+    logger = logging.getLogger("clopos_async")
+    for old in [h for h in logger.handlers if isinstance(h, _CliLogHandler)]:
+        logger.removeHandler(old)
+    handler = _CliLogHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    logger.addHandler(handler)
+    # Retry warnings are worth seeing; debug detail only on request. The SDK keeps secrets
+    # out of its logs, so --debug shows none either.
+    logger.setLevel(logging.DEBUG if debug else logging.WARNING)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code (see the module docstring)."""
+    args = build_parser().parse_args(argv)  # exits 2 on usage errors, 0 on --help/--version
+    _configure_logging(args.debug)
+    try:
+        asyncio.run(_run(args))
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED  # quietly: the user knows they pressed Ctrl-C
+    except BrokenPipeError:
+        # The reader went away (`| head`): stop quietly, and keep Python's own flush at exit
+        # from failing again on the dead pipe.
+        with contextlib.suppress(OSError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_PIPE_CLOSED
+    except Exception as exc:
+        if args.debug:
+            traceback.print_exc()
+        base_url = getattr(args, "resolved_base_url", None)
+        print(f"error: {describe(exc, base_url=base_url)}", file=sys.stderr)
+        return exit_code_for(exc)
+    return EXIT_OK

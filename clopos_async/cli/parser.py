@@ -1,0 +1,250 @@
+"""The argparse definition of every command and flag (no behaviour here)."""
+
+from __future__ import annotations
+
+import argparse
+
+from .._version import __version__
+from ..export import columns_help
+from .errors import EXIT_CODES_HELP
+
+__all__ = ["build_parser", "parse_filter", "parse_quota"]
+
+_DESCRIPTION = """\
+Command line for the Clopos Open API (orders): list, export, get, create and ignore orders,
+or run the fake server. Connection settings default to the CLOPOS_* environment variables
+(CLOPOS_CLIENT_ID, CLOPOS_CLIENT_SECRET, CLOPOS_BRAND, CLOPOS_INTEGRATOR_ID, CLOPOS_VENUE_ID,
+CLOPOS_TOKEN, CLOPOS_API_VERSION, CLOPOS_BASE_URL); prefer them over flags for secrets, which
+flags would expose in the process list. --fake needs no credentials at all."""
+
+_EXPORT_EPILOG = f"""\
+JSONL writes each order exactly as the API sent it, one per line. CSV writes one row per
+order with these columns, in this order (money as plain decimals, times as ISO 8601 UTC
+with Z, missing values empty):
+{columns_help()}
+
+The file is written under a temporary name in the same directory and renamed at the end,
+so a failed export never leaves a partial FILE."""
+
+_HELP = argparse.RawDescriptionHelpFormatter
+
+
+def parse_filter(text: str) -> tuple[str, str | list[str]]:
+    """``FIELD=VALUE`` -> (field, value); a value with commas is a list (an IN filter)."""
+    field, sep, value = text.partition("=")
+    if not sep or not field.strip():
+        raise argparse.ArgumentTypeError(f"expected FIELD=VALUE, got {text!r}")
+    return field.strip(), value.split(",") if "," in value else value
+
+
+def _add_connection_flags(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group(
+        "connection", "each defaults to its CLOPOS_* environment variable"
+    )
+    group.add_argument("--api-version", choices=("v1", "v2"), help="API version (default v2)")
+    group.add_argument("--base-url", metavar="URL", help="API base URL")
+    group.add_argument("--client-id", metavar="ID")
+    group.add_argument("--client-secret", metavar="SECRET", help="(prefer CLOPOS_CLIENT_SECRET)")
+    group.add_argument("--brand", metavar="BRAND")
+    group.add_argument("--integrator-id", metavar="ID", help="v2 credential scope")
+    group.add_argument("--venue-id", metavar="ID", help="venue (required by v1; scopes v2)")
+    group.add_argument("--token", metavar="TOKEN", help="an existing token (prefer CLOPOS_TOKEN)")
+    group.add_argument("--timeout", type=float, metavar="SECONDS", help="per request (default 30)")
+    group.add_argument(
+        "--retries", type=int, metavar="N", help="retries of a failed request (default 3)"
+    )
+    fake = parser.add_argument_group("fake server")
+    fake.add_argument(
+        "--fake",
+        action="store_true",
+        help="run against an embedded FakeClopos with seeded orders: no credentials needed, "
+        "CLOPOS_* variables and --base-url are ignored",
+    )
+    fake.add_argument(
+        "--fake-orders",
+        type=int,
+        default=1000,
+        metavar="N",
+        help="orders seeded into the --fake server (default 1000)",
+    )
+
+
+def _filter_parent() -> argparse.ArgumentParser:
+    """The listing filters shared by `orders list` and `orders export`."""
+    parent = argparse.ArgumentParser(add_help=False)
+    group = parent.add_argument_group("filters")
+    group.add_argument("--status", help="PENDING, RECEIVED, DELIVERED or IGNORE (v1: its words)")
+    group.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="created on/after")
+    group.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="created on/before")
+    group.add_argument("--sort", metavar="FIELD", help="id, created_at or updated_at; '-' descends")
+    group.add_argument(
+        "--filter",
+        dest="filters",
+        type=parse_filter,
+        action="append",
+        metavar="FIELD=VALUE",
+        help="repeatable; commas make a list, e.g. --filter id=1,2,3",
+    )
+    group.add_argument(
+        "--with",
+        dest="with_",
+        action="append",
+        metavar="RELATION",
+        help="repeatable relation to embed, e.g. customer, receipt",
+    )
+    return parent
+
+
+def _add_orders(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    orders = commands.add_parser("orders", help="list, export, get, create or ignore orders")
+    actions = orders.add_subparsers(dest="action", required=True, metavar="ACTION")
+    filters = _filter_parent()
+
+    listing = actions.add_parser(
+        "list", parents=[filters], help="show orders as a table, JSON or JSON lines"
+    )
+    listing.add_argument("--limit", type=int, default=50, help="page size (default 50)")
+    listing.add_argument("--max", type=int, default=50, help="orders to show (default 50)")
+    fmt = listing.add_mutually_exclusive_group()
+    fmt.add_argument(
+        "--json",
+        dest="output",
+        action="store_const",
+        const="json",
+        help="one JSON array of the orders as the API sent them",
+    )
+    fmt.add_argument(
+        "--jsonl",
+        dest="output",
+        action="store_const",
+        const="jsonl",
+        help="one order per line, as the API sent it",
+    )
+
+    export = actions.add_parser(
+        "export",
+        parents=[filters],
+        help="write every matching order to a JSONL or CSV file",
+        epilog=_EXPORT_EPILOG,
+        formatter_class=_HELP,
+    )
+    export.add_argument("--out", required=True, metavar="FILE", help="the file to write")
+    export.add_argument(
+        "--format", choices=("jsonl", "csv"), help="default: csv for a .csv FILE, else jsonl"
+    )
+    export.add_argument("--limit", type=int, default=100, help="page size (default 100)")
+    export.add_argument(
+        "--concurrency", type=int, default=8, help="pages fetched at once (default 8)"
+    )
+    export.add_argument("--max", type=int, help="stop after this many orders (default: all)")
+    shown = export.add_mutually_exclusive_group()
+    shown.add_argument(
+        "--progress",
+        dest="progress",
+        action="store_true",
+        default=None,
+        help="show the progress line (default: only when stderr is a terminal)",
+    )
+    shown.add_argument(
+        "--no-progress", dest="progress", action="store_false", help="never show the progress line"
+    )
+
+    get = actions.add_parser("get", help="print one order as JSON")
+    get.add_argument("id", metavar="ID")
+    get.add_argument("--with-receipt", action="store_true", help="embed the order's receipt")
+
+    ignore = actions.add_parser("ignore", help="cancel an order (status IGNORE); print it")
+    ignore.add_argument("id", metavar="ID")
+
+    create = actions.add_parser(
+        "create", help="create an order from a JSON file (sent unchanged); print it"
+    )
+    create.add_argument(
+        "--file",
+        required=True,
+        metavar="FILE",
+        help="JSON object: the create body of your API version ('-': stdin)",
+    )
+    create.add_argument(
+        "--idempotency-key",
+        metavar="KEY",
+        help="reuse the key of an earlier attempt to never create it twice",
+    )
+
+
+def parse_quota(text: str) -> tuple[int, float]:
+    """``N/W`` -> (N requests, W seconds), e.g. ``300/60``."""
+    limit, sep, window = text.partition("/")
+    try:
+        parsed = int(limit), float(window)
+    except ValueError:
+        parsed = None
+    if not sep or parsed is None or parsed[0] < 1 or not parsed[1] > 0:
+        raise argparse.ArgumentTypeError(f"expected N/W (e.g. 300/60), got {text!r}")
+    return parsed
+
+
+def _add_fake_server(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    server = commands.add_parser(
+        "fake-server",
+        formatter_class=_HELP,
+        help="run FakeClopos in the foreground until Ctrl-C or SIGTERM",
+        description="Run FakeClopos and print `export CLOPOS_...` lines a shell can eval.",
+    )
+    server.add_argument("--host", default="127.0.0.1", help="default 127.0.0.1")
+    server.add_argument("--port", type=int, default=8080, help="default 8080; 0 picks a free one")
+    server.add_argument("--orders", type=int, default=1000, help="seeded orders (default 1000)")
+    # Its own dest: a subparser default would overwrite the global --api-version.
+    server.add_argument(
+        "--api-version",
+        dest="server_api_version",
+        choices=("v1", "v2"),
+        help="credentials and data flavour (default: the global flag, else v2)",
+    )
+    server.add_argument(
+        "--token-ttl",
+        type=float,
+        default=3600.0,
+        metavar="S",
+        help="token lifetime in seconds (default 3600)",
+    )
+    server.add_argument(
+        "--latency",
+        type=float,
+        default=0.0,
+        metavar="S",
+        help="delay added to every answer (default 0)",
+    )
+    server.add_argument(
+        "--fault-rate",
+        type=float,
+        default=0.0,
+        metavar="R",
+        help="share of requests (0..1) answered with an injected fault: 5xx, reset, slow, "
+        "HTML, truncated... spread evenly, at most 3 in a row (default 0)",
+    )
+    server.add_argument(
+        "--quota",
+        type=parse_quota,
+        metavar="N/W",
+        help="rate limit per tenant: N requests per W seconds, with 429s (e.g. 300/60)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line."""
+    parser = argparse.ArgumentParser(
+        prog="clopos-async",
+        description=_DESCRIPTION,
+        epilog=EXIT_CODES_HELP,
+        formatter_class=_HELP,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--debug", action="store_true", help="print the full traceback on error, and debug logs"
+    )
+    _add_connection_flags(parser)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_orders(commands)
+    _add_fake_server(commands)
+    return parser

@@ -1,0 +1,391 @@
+"""Streaming order writers (JSONL, CSV), an atomic output file and a terminal progress line.
+
+Used by ``clopos-async orders export``. A writer takes one `Page` at a time, so memory stays
+bounded by a page however long the listing is.
+
+JSONL: one order per line, exactly as the API sent it (the page's raw JSON, not the typed
+model, which drops fields it does not know): numbers stay JSON numbers, timestamps stay the
+strings the server sent, key order is kept. UTF-8, non-ASCII written as is.
+
+CSV: a header, then one row per order, built from the typed `Order`. Money is a plain decimal
+string (``16.2000``), datetimes are ISO 8601 in UTC with ``Z``, a missing value is empty.
+The columns, in this stable order:
+
+==================  ===================================================================
+id                  order id
+status              PENDING, RECEIVED, DELIVERED, IGNORE (or whatever the server sent)
+type                e.g. CALL_CENTER_ORDER
+integration         e.g. call_center_new
+integration_status  e.g. CREATED
+venue_id            the order's venue, else payload.service.venue_id
+created_at          creation time
+updated_at          last update time
+customer_id         payload.customer_id, else payload.customer.id, else customer_id
+customer_name       payload.customer.name
+customer_phone      payload.customer.phone
+customer_address    payload.customer.address
+sale_type_id        payload.sale_type_id, else payload.service.sale_type_id
+products_count      number of product lines
+items_count         sum of the lines' counts (a line without a count adds nothing)
+comment             payload.meta.comment
+discount_type       0 none, 1 percent, 2 fixed amount
+discount_value      payload.meta.discount.discount_value
+delivery_fee        payload.delivery_fee
+order_total         payload.meta.orderTotal, else total, else total_amount
+receipt_id          the embedded receipt's id (``--with receipt``), else receipt_id
+receipt_status      the embedded receipt's status: 1 open, 2 closed
+integration_uuid    the integration's order uuid
+integration_id      the integration's order id
+customer_ref_id     the integration's customer reference
+==================  ===================================================================
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import enum
+import json
+import os
+import secrets
+import time
+from collections.abc import Callable, Sequence
+from datetime import datetime, timezone
+from decimal import Decimal
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Literal, Protocol, TextIO
+
+from . import Order, Page
+
+__all__ = [
+    "CSV_COLUMNS",
+    "AtomicOutput",
+    "CsvWriter",
+    "ExportFormat",
+    "JsonlWriter",
+    "OrderWriter",
+    "Progress",
+    "columns_help",
+    "csv_row",
+    "format_for_path",
+    "make_writer",
+    "page_raw_items",
+    "summary",
+]
+
+ExportFormat = Literal["jsonl", "csv"]
+
+# (column, what it holds): the header order; `--help` of `orders export` prints this table.
+CSV_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("id", "order id"),
+    ("status", "PENDING, RECEIVED, DELIVERED, IGNORE (or whatever the server sent)"),
+    ("type", "e.g. CALL_CENTER_ORDER"),
+    ("integration", "e.g. call_center_new"),
+    ("integration_status", "e.g. CREATED"),
+    ("venue_id", "the order's venue, else payload.service.venue_id"),
+    ("created_at", "creation time"),
+    ("updated_at", "last update time"),
+    ("customer_id", "payload.customer_id, else payload.customer.id, else customer_id"),
+    ("customer_name", "payload.customer.name"),
+    ("customer_phone", "payload.customer.phone"),
+    ("customer_address", "payload.customer.address"),
+    ("sale_type_id", "payload.sale_type_id, else payload.service.sale_type_id"),
+    ("products_count", "number of product lines"),
+    ("items_count", "sum of the lines' counts (a line without a count adds nothing)"),
+    ("comment", "payload.meta.comment"),
+    ("discount_type", "0 none, 1 percent, 2 fixed amount"),
+    ("discount_value", "payload.meta.discount.discount_value"),
+    ("delivery_fee", "payload.delivery_fee"),
+    ("order_total", "payload.meta.orderTotal, else total, else total_amount"),
+    ("receipt_id", "the embedded receipt's id (--with receipt), else receipt_id"),
+    ("receipt_status", "the embedded receipt's status: 1 open, 2 closed"),
+    ("integration_uuid", "the integration's order uuid"),
+    ("integration_id", "the integration's order id"),
+    ("customer_ref_id", "the integration's customer reference"),
+)
+
+
+def format_for_path(path: str | os.PathLike[str]) -> ExportFormat:
+    """The format a file name implies: ``.csv`` is CSV, anything else JSONL."""
+    return "csv" if Path(path).suffix.lower() == ".csv" else "jsonl"
+
+
+# -- cells ---------------------------------------------------------------------------
+
+
+def _cell(value: object) -> str:
+    """One CSV cell: plain decimals, ISO UTC datetimes with Z, enum values, None as empty."""
+    if value is None:
+        return ""
+    if isinstance(value, enum.Enum):
+        return _cell(value.value)
+    if isinstance(value, bool):  # before int: bool is an int
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        # "f" never switches to exponent notation (str(Decimal("1E+3")) would be "1E+3").
+        return format(value, "f")
+    if isinstance(value, datetime):
+        utc = value.astimezone(timezone.utc) if value.tzinfo else value
+        return utc.replace(tzinfo=None).isoformat() + "Z"
+    return str(value)
+
+
+def _first(*values: object) -> object:
+    return next((value for value in values if value is not None), None)
+
+
+def csv_row(order: Order) -> list[str]:
+    """The CSV cells of one order, in `CSV_COLUMNS` order."""
+    payload = order.payload
+    service = payload.service if payload else None
+    customer = payload.customer if payload else None
+    meta = payload.meta if payload else None
+    discount = meta.discount if meta else None
+    products = payload.products if payload else ()
+    receipt = order.receipt
+    values: tuple[object, ...] = (
+        order.id,
+        order.status,
+        order.type,
+        order.integration,
+        order.integration_status,
+        _first(order.venue_id, service.venue_id if service else None),
+        order.created_at,
+        order.updated_at,
+        _first(
+            payload.customer_id if payload else None,
+            customer.id if customer else None,
+            order.customer_id,
+        ),
+        customer.name if customer else None,
+        customer.phone if customer else None,
+        customer.address if customer else None,
+        _first(
+            payload.sale_type_id if payload else None, service.sale_type_id if service else None
+        ),
+        len(products),
+        sum(line.count or 0 for line in products),
+        meta.comment if meta else None,
+        discount.discount_type if discount else None,
+        discount.discount_value if discount else None,
+        payload.delivery_fee if payload else None,
+        _first(meta.order_total if meta else None, order.total, order.total_amount),
+        _first(receipt.id if receipt else None, order.receipt_id),
+        receipt.status if receipt else None,
+        order.integration_uuid,
+        order.integration_id,
+        order.customer_ref_id,
+    )
+    return [_cell(value) for value in values]
+
+
+def page_raw_items(page: Page[Order]) -> list[Any]:
+    """The page's orders as the API sent them: the one place that knows where raw JSON lives.
+
+    `Page.raw_items` is parallel to `Page.items`; a mismatch means the raw JSON is missing,
+    and exporting the typed orders instead would silently lose fields.
+    """
+    raw = page.raw_items
+    if len(raw) != len(page.items):
+        raise RuntimeError(
+            f"page {page.page}: {len(page.items)} orders but {len(raw)} raw JSON items; "
+            "cannot export losslessly"
+        )
+    return raw
+
+
+# -- writers ---------------------------------------------------------------------------
+
+
+class OrderWriter(Protocol):
+    """Writes pages of orders to an open text stream."""
+
+    def write_page(self, page: Page[Order]) -> int:
+        """Write every order of ``page``; return how many were written."""
+
+
+class JsonlWriter:
+    """One raw order per line, compact, in the server's key order."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write_page(self, page: Page[Order]) -> int:
+        items = page_raw_items(page)
+        # One write per page: cheaper than one per order, and still bounded by a page.
+        self._stream.write(
+            "".join(
+                json.dumps(item, ensure_ascii=False, separators=(",", ":")) + "\n" for item in items
+            )
+        )
+        return len(items)
+
+
+class CsvWriter:
+    """A header at once, then one row per order (see the module docstring for the columns)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._csv = csv.writer(stream, lineterminator="\n")
+        self._csv.writerow([name for name, _ in CSV_COLUMNS])
+
+    def write_page(self, page: Page[Order]) -> int:
+        self._csv.writerows(csv_row(order) for order in page.items)
+        return len(page.items)
+
+
+def make_writer(fmt: ExportFormat, stream: TextIO) -> OrderWriter:
+    """The writer for ``fmt`` on ``stream``."""
+    return CsvWriter(stream) if fmt == "csv" else JsonlWriter(stream)
+
+
+# -- the output file ----------------------------------------------------------------
+
+
+class AtomicOutput:
+    """A text file written under a temporary name beside ``path``, renamed to it on success.
+
+    A failed or interrupted export removes the temporary file, so ``path`` is either the
+    complete result or untouched (an older file there survives a failed run). Example::
+
+        with AtomicOutput("orders.csv") as stream:
+            stream.write("...")
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self._temp: Path | None = None
+        self._stream: TextIO | None = None
+
+    def __enter__(self) -> TextIO:
+        directory = self.path.parent
+        while True:
+            # Same directory, so the final rename never crosses file systems (and is atomic).
+            temp = directory / f".{self.path.name}.{secrets.token_hex(4)}.part"
+            try:
+                # 0o666 minus the umask: the file gets the permissions open() would give it.
+                fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            except FileExistsError:
+                continue
+            except OSError as exc:
+                # Name the file the user asked for, not the temporary one.
+                raise OSError(exc.errno, f"cannot write {self.path}: {exc.strerror}") from exc
+            break
+        self._temp = temp
+        # newline="" lets the csv module and json lines both write "\n" unchanged everywhere.
+        self._stream = open(fd, "w", encoding="utf-8", newline="")
+        return self._stream
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        stream, temp = self._stream, self._temp
+        self._stream = self._temp = None
+        assert stream is not None and temp is not None
+        try:
+            if exc_type is None:
+                stream.flush()
+                # Without fsync, a crash soon after the rename can leave an empty file.
+                os.fsync(stream.fileno())
+            stream.close()
+            if exc_type is None:
+                os.replace(temp, self.path)
+                return
+        except BaseException:
+            with contextlib.suppress(OSError):
+                stream.close()
+            with contextlib.suppress(OSError):
+                temp.unlink()
+            raise
+        with contextlib.suppress(OSError):
+            temp.unlink()
+
+
+# -- progress ---------------------------------------------------------------------------
+
+
+def _duration(seconds: float) -> str:
+    seconds = max(0, round(seconds))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+class Progress:
+    """One status line on a terminal, redrawn in place with ``\\r`` at most 10 times a second.
+
+    Disabled, it draws nothing (so the caller need not check). Example::
+
+        progress = Progress(sys.stderr, enabled=sys.stderr.isatty())
+        progress.update(pages=1, total_pages=10, orders=100)
+        progress.clear()
+    """
+
+    def __init__(
+        self,
+        stream: TextIO,
+        *,
+        enabled: bool,
+        interval: float = 0.1,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._stream = stream
+        self.enabled = enabled
+        self._interval = interval
+        self._clock = clock
+        self._started = clock()
+        self._last_draw: float | None = None
+        self._width = 0
+
+    def update(self, *, pages: int, total_pages: int | None, orders: int) -> None:
+        """Redraw the line, unless it was drawn less than ``interval`` ago."""
+        if not self.enabled:
+            return
+        now = self._clock()
+        if self._last_draw is not None and now - self._last_draw < self._interval:
+            return
+        self._last_draw = now
+        self._draw(self.render(pages=pages, total_pages=total_pages, orders=orders, now=now))
+
+    def render(
+        self, *, pages: int, total_pages: int | None, orders: int, now: float | None = None
+    ) -> str:
+        """The status text: pages done/total, orders written, rate and ETA."""
+        elapsed = (self._clock() if now is None else now) - self._started
+        rate = orders / elapsed if elapsed > 0 else 0.0
+        total = "?" if total_pages is None else str(total_pages)
+        eta = "?"
+        if total_pages is not None and pages > 0:
+            # Pages arrive at a steady pace (the last one may be short), so time per page
+            # predicts better than orders per second.
+            eta = _duration(elapsed / pages * max(0, total_pages - pages))
+        return f"{pages}/{total} pages | {orders} orders | {rate:,.0f} orders/s | ETA {eta}"
+
+    def clear(self) -> None:
+        """Erase the line, so that what follows starts on a clean line."""
+        if self.enabled and self._width:
+            self._stream.write("\r" + " " * self._width + "\r")
+            self._stream.flush()
+            self._width = 0
+
+    def _draw(self, text: str) -> None:
+        # Pad with spaces over a longer previous line; no ANSI codes, so any terminal works.
+        self._stream.write("\r" + text.ljust(self._width))
+        self._stream.flush()
+        self._width = max(self._width, len(text))
+
+
+def summary(*, orders: int, pages: int, path: str, seconds: float) -> str:
+    """The closing line of an export."""
+    noun = "order" if orders == 1 else "orders"
+    page_noun = "page" if pages == 1 else "pages"
+    return f"exported {orders} {noun} ({pages} {page_noun}) to {path} in {seconds:.1f}s"
+
+
+def columns_help(columns: Sequence[tuple[str, str]] = CSV_COLUMNS) -> str:
+    """The CSV column table as plain text, for ``--help``."""
+    width = max(len(name) for name, _ in columns)
+    return "\n".join(f"  {name.ljust(width)}  {about}" for name, about in columns)
