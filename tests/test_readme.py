@@ -1,0 +1,77 @@
+"""The README cannot rot: every Python block runs against FakeClopos, and CI runs its command.
+
+Each block runs in a fresh interpreter with the ``CLOPOS_*`` variables pointing at a
+FakeClopos. A block without ``asyncio.run`` runs with top-level ``await`` inside an open
+client named ``clopos`` (as the README says); ``test_*`` coroutines it defines are run too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from clopos_async.testing import FakeClopos
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+BLOCKS = re.findall(r"```python\n(.*?)```", README, flags=re.DOTALL)
+
+RUNNER = '''
+import ast, asyncio, inspect, sys
+
+source = sys.stdin.read()
+if "asyncio.run(" in source:
+    exec(compile(source, "README.md", "exec"), {"__name__": "__main__"})
+else:
+    async def main():
+        from clopos_async import AsyncClopos
+
+        async with AsyncClopos.from_env() as clopos:
+            namespace = {"__name__": "readme", "clopos": clopos}
+            code = compile(source, "README.md", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+            result = eval(code, namespace)
+            if inspect.iscoroutine(result):
+                await result
+            for name, value in list(namespace.items()):
+                if name.startswith("test_") and inspect.iscoroutinefunction(value):
+                    await value()
+
+    asyncio.run(main())
+'''
+
+
+def test_the_readme_has_python_blocks() -> None:
+    assert len(BLOCKS) >= 8
+
+
+@pytest.mark.parametrize("block", BLOCKS, ids=[f"block{n}" for n in range(len(BLOCKS))])
+async def test_readme_block_runs(block: str) -> None:
+    async with FakeClopos(orders=200) as fake:
+        env = {**os.environ, "CLOPOS_BASE_URL": fake.url, "PYTHONWARNINGS": "error"}
+        env.update({f"CLOPOS_{key.upper()}": str(value)
+                    for key, value in fake.credentials.items()})
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-c", RUNNER,
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE, env=env, cwd=ROOT,
+        )
+        out, err = await asyncio.wait_for(process.communicate(block.encode()), timeout=120)
+    assert process.returncode == 0, f"README block failed:\n{block}\n{err.decode()}"
+    assert b"Traceback" not in err and b"Unclosed" not in err, err.decode()
+    assert fake.counters.requests > 0 or "AsyncClopos(" in block, out.decode()
+
+
+def test_the_two_setup_commands_open_the_readme_and_ci_runs_the_second() -> None:
+    first_block = re.search(r"```bash\n(.*?)```", README, flags=re.DOTALL)
+    assert first_block is not None
+    install_and_run, install_and_test = first_block.group(1).strip().splitlines()
+    assert install_and_run == "pip install . && clopos-async --fake orders export --out orders.jsonl"
+    assert install_and_test.startswith("pip install '.[test]' && ")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    test_command = install_and_test.replace("pip install", "python -m pip install", 1)
+    assert test_command in ci
