@@ -70,7 +70,9 @@ def test_the_two_setup_commands_open_the_readme_and_ci_runs_the_second() -> None
     first_block = re.search(r"```bash\n(.*?)```", README, flags=re.DOTALL)
     assert first_block is not None
     install_and_run, install_and_test = first_block.group(1).strip().splitlines()
-    assert install_and_run == "pip install . && clopos-async --fake orders export --out orders.jsonl"
+    assert install_and_run == (
+        "pip install . && clopos-async --fake orders export --out orders.jsonl"
+    )
     assert install_and_test.startswith("pip install '.[test]' && ")
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     test_command = install_and_test.replace("pip install", "python -m pip install", 1)
