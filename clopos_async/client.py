@@ -291,7 +291,8 @@ class AsyncClopos:
                 logger.debug("%s %s failed: %s (attempt %d, idempotency key %s)",
                              method, path, type(exc).__name__, attempt, key)
                 raise
-            rate_limit = parse_rate_limit(response.headers, now=time.time())
+            rate_limit = parse_rate_limit(response.headers, now=time.time(),
+                                          prefer=self.version.rate_limit_header_prefix)
             self._gate.observe(rate_limit)
         logger.debug("%s %s -> %d in %.0f ms (attempt %d, idempotency key %s)",
                      method, path, response.status, response.elapsed * 1000, attempt, key)

@@ -334,12 +334,15 @@ def _structured_rate_limit(value: str) -> dict[str, float]:
     return found
 
 
-def parse_rate_limit(headers: Mapping[str, str], *, now: float) -> RateLimitInfo | None:
+def parse_rate_limit(
+    headers: Mapping[str, str], *, now: float, prefer: str = "ratelimit-"
+) -> RateLimitInfo | None:
     """Read IETF ``RateLimit-*`` (v2), ``X-RateLimit-*`` (v1, epoch reset) or ``RateLimit``.
 
-    ``headers`` must have lower-case names; ``now`` is the epoch time, for epoch resets.
+    ``headers`` must have lower-case names; ``now`` is the epoch time, for epoch resets;
+    ``prefer`` is the flavour the API version documents, read first when both are sent.
     """
-    for prefix in ("ratelimit-", "x-ratelimit-"):
+    for prefix in (prefer, *(p for p in ("ratelimit-", "x-ratelimit-") if p != prefer)):
         remaining = headers.get(prefix + "remaining")
         if remaining is not None or headers.get(prefix + "reset") is not None:
             limit, left = _number(headers.get(prefix + "limit")), _number(remaining)

@@ -274,3 +274,26 @@ def test_both_json_backends_agree(json_backend: str) -> None:
     assert json.loads(encode_json({"amount": Decimal("16.20")})) == {"amount": 16.2}
     with pytest.raises(ResponseValidationError):
         read_envelope(200, {}, b'{"success": true, "da')
+
+
+def test_rate_limit_flavours() -> None:
+    from clopos_async.wire import parse_rate_limit, parse_retry_after
+
+    now = 1_767_000_000.0
+    ietf = parse_rate_limit({"ratelimit-limit": "300", "ratelimit-remaining": "12",
+                             "ratelimit-reset": "30"}, now=now)
+    assert ietf is not None and (ietf.limit, ietf.remaining, ietf.reset_after) == (300, 12, 30)
+    v1 = parse_rate_limit({"x-ratelimit-limit": "100", "x-ratelimit-remaining": "87",
+                           "x-ratelimit-reset": str(int(now) + 45)}, now=now,
+                          prefer="x-ratelimit-")
+    assert v1 is not None and (v1.limit, v1.remaining, v1.reset_after) == (100, 87, 45)
+    structured = parse_rate_limit({"ratelimit": '"default";r=0;t=7'}, now=now)
+    assert structured is not None and (structured.remaining, structured.reset_after) == (0, 7)
+    older = parse_rate_limit({"ratelimit": "limit=10, remaining=3, reset=5"}, now=now)
+    assert older is not None and (older.limit, older.remaining, older.reset_after) == (10, 3, 5)
+    assert parse_rate_limit({}, now=now) is None
+    assert parse_retry_after({"retry-after": "120"}, now=now) == 120
+    assert parse_retry_after({"retry-after": "Wed, 21 Oct 2015 07:28:00 GMT"},
+                             now=1445412470.0) == 10
+    assert parse_retry_after({"ratelimit-reset": "4"}, now=now) == 4
+    assert parse_retry_after({"ratelimit-reset": "4"}, now=now, use_reset=False) is None
