@@ -28,6 +28,20 @@ def _is_union(tp: Any) -> bool:
     return get_origin(tp) in (Union, types.UnionType)
 
 
+def _plain_slots_class(cls: type) -> bool:
+    """Whether instances can be built by writing slots: no validators, converters, hooks."""
+    return (
+        "__slots__" in cls.__dict__
+        and not hasattr(cls, "__attrs_post_init__")
+        and not hasattr(cls, "__attrs_pre_init__")
+        and all(
+            field.init and field.validator is None and field.converter is None
+            and isinstance(cls.__dict__.get(field.name), types.MemberDescriptorType)
+            for field in attrs.fields(cls)
+        )
+    )
+
+
 class FastStructurer:
     """Compiles and caches one structuring function per attrs class."""
 
@@ -73,7 +87,17 @@ class FastStructurer:
             lines.append(f"    v = g({wire!r})")
             lines.append(f"    {local} = {self._expression(field.type, index, namespace)}")
             arguments.append(f"{key}={local}")
-        lines.append(f"    return __cls({', '.join(arguments)})")
+        if _plain_slots_class(cls):
+            # attrs' frozen __init__ guards each assignment; nothing here needs guarding,
+            # so write the slots directly (about half the cost, same object, still frozen).
+            namespace["__new"] = object.__new__
+            lines.append("    o = __new(__cls)")
+            for index, field in enumerate(attrs.fields(cls)):
+                namespace[f"__s{index}"] = cls.__dict__[field.name].__set__
+                lines.append(f"    __s{index}(o, f{index})")
+            lines.append("    return o")
+        else:
+            lines.append(f"    return __cls({', '.join(arguments)})")
         exec("\n".join(lines), namespace)  # source built above from field names only
         function: Hook = namespace["structure"]
         return function

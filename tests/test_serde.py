@@ -603,3 +603,18 @@ def test_the_fast_path_falls_back_to_a_located_error() -> None:
     with pytest.raises(StructureError) as caught:
         structure(bad, Order)
     assert "payload.products[1].count" in str(caught.value)
+
+
+def test_fast_built_models_stay_frozen_and_hashable() -> None:
+    from clopos_async.testing import make_orders
+
+    raw = json.loads(json.dumps(make_orders(3, seed=2)))
+    built = structure_list(raw, Order)
+    again = structure_list(raw, Order)
+    assert built == again and hash(built[0]) == hash(again[0])
+    payload = built[0].payload
+    assert payload is not None
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        built[0].status = "PENDING"  # type: ignore[misc]
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        payload.delivery_fee = None  # type: ignore[misc]
