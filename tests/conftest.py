@@ -13,7 +13,6 @@ from clopos_async import AsyncClopos
 from clopos_async.retry import retry_sleep_disabled
 from clopos_async.testing import FakeClopos
 
-
 # Hypothesis' per-example deadline is a timed assertion; shared 2-core machines are too noisy.
 settings.register_profile(
     "clopos", deadline=None, suppress_health_check=[HealthCheck.too_slow]
