@@ -90,6 +90,10 @@ async def list_orders(clopos: AsyncClopos, args: argparse.Namespace) -> None:
 async def export_orders(clopos: AsyncClopos, args: argparse.Namespace) -> None:
     """`orders export`: every page, fetched concurrently, streamed to a file written atomically."""
     fmt = args.format or format_for_path(args.out)
+    if args.sort is None:
+        # Pages are fetched concurrently over a while: in id order, orders created meanwhile
+        # land after the last page instead of shifting earlier pages (no skips, no repeats).
+        args.sort = "id"
     paginator = _listing(clopos, args, concurrency=args.concurrency)  # checks flags before I/O
     show = args.progress if args.progress is not None else sys.stderr.isatty()
     progress = Progress(sys.stderr, enabled=show)

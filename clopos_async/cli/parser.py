@@ -76,7 +76,10 @@ def _filter_parent() -> argparse.ArgumentParser:
     group.add_argument("--status", help="PENDING, RECEIVED, DELIVERED or IGNORE (v1: its words)")
     group.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="created on/after")
     group.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="created on/before")
-    group.add_argument("--sort", metavar="FIELD", help="id, created_at or updated_at; '-' descends")
+    group.add_argument(
+        "--sort", metavar="FIELD",
+        help="id, created_at or updated_at; '-' descends (export defaults to id)",
+    )
     group.add_argument(
         "--filter",
         dest="filters",
