@@ -371,6 +371,8 @@ async def test_get_with_and_without_receipt(server: FakeClopos) -> None:
     assert shown["id"] == order["id"] and shown["status"] == order["status"]
     assert shown["receipt"]["id"] == order["receipt"]["id"]
     assert result.out.startswith("{\n  ")  # pretty
+    # Lossless: exactly the server's order, not a re-rendering of the typed model.
+    assert json.loads(plain.out) == {k: v for k, v in order.items() if k != "receipt"}
 
 
 async def test_ignore(server: FakeClopos) -> None:

@@ -123,15 +123,24 @@ def _pages_wanted(page: Page[Order], max_items: int | None) -> int | None:
     return min(total_pages, -(-max_items // page.limit))
 
 
+def _as_sent(clopos: AsyncClopos, order: Order) -> str:
+    """The order exactly as the API sent it (pretty JSON), else the typed order."""
+    last = clopos.last_response
+    data = last.envelope.data if last is not None else None
+    if isinstance(data, dict) and data.get("id", order.id) == order.id:
+        return json.dumps(data, indent=2, ensure_ascii=False)
+    return order_json(order)  # e.g. a create answered without a top-level id
+
+
 async def get_order(clopos: AsyncClopos, args: argparse.Namespace) -> None:
-    """`orders get ID`: the order as pretty JSON."""
+    """`orders get ID`: the order as pretty JSON, as the API sent it."""
     order = await clopos.orders.get(_order_id(args.id), with_receipt=args.with_receipt)
-    _write(order_json(order))
+    _write(_as_sent(clopos, order))
 
 
 async def ignore_order(clopos: AsyncClopos, args: argparse.Namespace) -> None:
     """`orders ignore ID`: cancel it and print what the server answered."""
-    _write(order_json(await clopos.orders.ignore(_order_id(args.id))))
+    _write(_as_sent(clopos, await clopos.orders.ignore(_order_id(args.id))))
 
 
 def _read_body(path: str) -> dict[str, Any]:
@@ -152,7 +161,7 @@ async def create_order(clopos: AsyncClopos, args: argparse.Namespace) -> None:
     """`orders create --file F`: send the body unchanged, print the created order."""
     body = await asyncio.to_thread(_read_body, args.file)
     order = await clopos.orders.create(body, idempotency_key=args.idempotency_key)
-    _write(order_json(order))
+    _write(_as_sent(clopos, order))
 
 
 ACTIONS: dict[str, Action] = {
