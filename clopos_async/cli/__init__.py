@@ -33,8 +33,8 @@ Commands::
 ``orders list`` prints an aligned table (id, status, created_at, venue, customer, products,
 total); ``--json``/``--jsonl`` print the orders exactly as the API sent them. ``get``, ``ignore``
 and ``create`` print the order as pretty JSON, as the API sent it (a create answered without a
-top-level id is printed from the typed order: wire names, decimals as strings, ISO 8601 UTC). ``orders export`` streams every page (fetched
-concurrently) to a temporary file beside FILE and renames it at the end; its CSV columns are
+top-level id is printed from the typed order: wire names, decimals as strings, ISO 8601 UTC).
+``orders export`` streams every page (fetched concurrently) to a temporary file beside FILE and renames it at the end; its CSV columns are
 documented in `clopos_async.export`. Progress goes to stderr when it is a terminal; a summary
 line always does.
 
