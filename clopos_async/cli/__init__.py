@@ -34,7 +34,8 @@ Commands::
 total); ``--json``/``--jsonl`` print the orders exactly as the API sent them. ``get``, ``ignore``
 and ``create`` print the order as pretty JSON, as the API sent it (a create answered without a
 top-level id is printed from the typed order: wire names, decimals as strings, ISO 8601 UTC).
-``orders export`` streams every page (fetched concurrently) to a temporary file beside FILE and renames it at the end; its CSV columns are
+``orders export`` streams every page (fetched concurrently, in id order unless --sort says
+otherwise) to a temporary file beside FILE and renames it at the end; its CSV columns are
 documented in `clopos_async.export`. Progress goes to stderr when it is a terminal; a summary
 line always does.
 
