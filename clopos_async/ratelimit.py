@@ -89,11 +89,6 @@ class AdmissionGate:
         """What the server last said about the quota."""
         return RateLimitState(self._limit, self._remaining, self._reset_at)
 
-    @property
-    def in_flight(self) -> int:
-        """Requests admitted and not yet answered."""
-        return self._in_flight
-
     @asynccontextmanager
     async def admit(self, *, max_wait: float | None = None) -> AsyncIterator[None]:
         """Hold a slot for one request attempt.
