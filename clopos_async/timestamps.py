@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+import sys
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 __all__ = ["format_timestamp", "parse_timestamp"]
 
 UTC = timezone.utc
+# Python 3.11's fromisoformat reads a trailing "Z" itself (as timezone.utc); 3.10's does not.
+_NATIVE_Z = sys.version_info >= (3, 11)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # Magnitudes at or above this are epoch milliseconds (1e11 s would be the year 5138).
 _MS_THRESHOLD = 10**11
@@ -35,7 +38,7 @@ def parse_timestamp(value: object) -> datetime | None:
         # fromisoformat on 3.10 as well, and fromisoformat then returns timezone.utc itself.
         if len(value) == 27 and value[26] == "Z" and value[10] == "T":
             try:
-                return datetime.fromisoformat(value[:26] + "+00:00")
+                return datetime.fromisoformat(value if _NATIVE_Z else value[:26] + "+00:00")
             except ValueError:
                 pass
         return _parse_text(value)
