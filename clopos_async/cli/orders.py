@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from .. import AsyncClopos, AsyncPaginator, Order, Page
-from ..export import AtomicOutput, Progress, format_for_path, make_writer, page_raw_items, summary
+from ..export import AtomicOutput, format_for_path, make_writer, page_raw_items
 from .errors import UsageError
 from .output import order_json, raw_json_line, table, table_row
+from .progress import Progress, summary
 
 __all__ = ["ACTIONS"]
 
