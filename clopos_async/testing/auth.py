@@ -97,7 +97,12 @@ class TokenRegistry:
         lifetime = cfg.token_ttl if ttl is None else ttl
         venue = venue_id if venue_id is not None else min(cfg.venues)
         integrator = (integrator_id or cfg.integrator_id) if version == "v2" else None
-        info = TokenInfo(version, cfg.brand, venue, integrator, now + lifetime)
+        expires_at = now + lifetime
+        if lifetime > 0 and float(lifetime).is_integer():
+            # Whole-second lifetimes end on a whole second, as a real `exp` claim does, so the
+            # announced expires_at is exactly what is enforced (and at least `lifetime` away).
+            expires_at = math.ceil(expires_at)
+        info = TokenInfo(version, cfg.brand, venue, integrator, expires_at)
         opaque = "oauth_" + "".join(secrets.choice(_ALNUM) for _ in range(64))
         if version == "v1":
             token = opaque
@@ -109,7 +114,7 @@ class TokenRegistry:
                 "stage": "beta",
                 "venue_id": venue,
                 "integrator_id": integrator,
-                "iat": int(now),
+                "iat": math.floor(info.expires_at - lifetime),
                 "exp": math.floor(info.expires_at),
             }
             header = _b64url(

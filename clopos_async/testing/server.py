@@ -23,8 +23,9 @@ Choices where the docs are silent (the SDK must not depend on them):
   the first response verbatim; another body is 409 ``idempotency_key_reused``. Only successful
   creates are remembered, in a bounded per-server store.
 - PUT accepts exactly ``{"status": "IGNORE"}`` from any current status.
-- ``expires_in``/``expires_at`` are rounded down, so a token is never announced to outlive its
-  enforced (exact, possibly fractional) ``token_ttl``.
+- A whole-second ``token_ttl`` ends on a whole second (``exp = ceil(now + ttl)``, as a real
+  ``exp`` claim does), so ``expires_at`` is exactly what is enforced. A fractional one is
+  enforced exactly and announced rounded down, never promising more than is kept.
 
 Unreliability, off by default and replaceable at runtime (``fake.faults = …``, ``fake.quota = …``,
 ``None`` switches it off; a new value starts afresh):
