@@ -17,13 +17,20 @@ import aiohttp
 import attrs
 
 from .auth import Credentials, IssuedToken, TokenManager
-from .errors import CloposError, RateLimitError, ResponseValidationError
+from .errors import CloposError, RateLimitError
 from .hooks import Hook, RequestEvent, ResponseEvent, RetryEvent, call_hook
 from .ratelimit import AdmissionGate, RateLimitState
 from .retry import RetryPolicy, call_with_retries
 from .transport import HttpTransport, Request, Response
 from .versions import ApiVersion, get_version
-from .wire import Envelope, RateLimitInfo, encode_json, parse_rate_limit, read_envelope
+from .wire import (
+    Envelope,
+    RateLimitInfo,
+    encode_json,
+    parse_rate_limit,
+    read_envelope,
+    validation_error,
+)
 
 __all__ = ["DEFAULT_BASE_URL", "AsyncClopos", "Reply"]
 
@@ -218,11 +225,8 @@ class AsyncClopos:
         body = envelope.raw if isinstance(envelope.raw, dict) else {}
         token = body.get("token")
         if not isinstance(token, str) or not token:
-            raise ResponseValidationError(
-                "the auth response has no token",
-                body=response.body.decode("utf-8", "replace").replace(str(token), "***"),
-                status_code=response.status, method="POST", path=path,
-            )
+            raise validation_error("the auth response has no token", response.body,
+                                   response.status, method="POST", path=path)
         expires_at, expires_in = body.get("expires_at"), body.get("expires_in")
         return IssuedToken.from_auth_response(
             token,
@@ -284,7 +288,8 @@ class AsyncClopos:
         """One admitted attempt: token, send (with the 401 replay), quota bookkeeping, decode."""
         method, path, key = request.method, request.path, request.idempotency_key
         async with self._gate.admit(max_wait=self._retry.max_retry_after):
-            await call_hook(self._on_request, RequestEvent(method, path, attempt, key))
+            if self._on_request is not None:  # no event objects on the hot path without hooks
+                await call_hook(self._on_request, RequestEvent(method, path, attempt, key))
             try:
                 response = await self._authorized_send(request)
             except CloposError as exc:
@@ -296,9 +301,10 @@ class AsyncClopos:
             self._gate.observe(rate_limit)
         logger.debug("%s %s -> %d in %.0f ms (attempt %d, idempotency key %s)",
                      method, path, response.status, response.elapsed * 1000, attempt, key)
-        await call_hook(self._on_response, ResponseEvent(
-            method, path, attempt, response.status, response.elapsed, response.headers, key
-        ))
+        if self._on_response is not None:
+            await call_hook(self._on_response, ResponseEvent(
+                method, path, attempt, response.status, response.elapsed, response.headers, key
+            ))
         envelope = read_envelope(response.status, response.headers, response.body,
                                  method=method, path=path)
         reply = Reply(envelope=envelope, response=response, method=method, path=path,

@@ -372,7 +372,7 @@ def structure_list(items: list[object], cls: type[T]) -> list[T]:
     >>> [o.id for o in structure_list([{"id": 1}, {"id": "ORD-2"}], Order)]
     [1, 'ORD-2']
     """
-    if type(items) is not list and not isinstance(items, (list, tuple)):
+    if not isinstance(items, (list, tuple)):
         raise StructureError(f"expected a JSON array, got {type(items).__name__}")
     if attrs.has(cls):
         fast = _fast.function_for(cls)

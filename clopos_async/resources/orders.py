@@ -6,7 +6,6 @@ from collections.abc import AsyncGenerator, Callable, Iterable, Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ..errors import ResponseValidationError
 from ..models.enums import OrderStatus
 from ..models.new_order import NewOrder
 from ..models.orders import Order
@@ -15,6 +14,7 @@ from ..pagination import AsyncPaginator
 from ..query import DateLike, Filters, QueryPairs, encode_list_query, parse_sort
 from ..serde import StructureError, structure, structure_created_order, structure_list
 from ..versions import OrderId
+from ..wire import validation_error
 from .watch import OrderEvent, watch_orders
 
 if TYPE_CHECKING:
@@ -53,12 +53,9 @@ def _structured(reply: Reply, build: Callable[[Any], T]) -> T:
     try:
         return build(reply.envelope.data)
     except StructureError as exc:
-        raise ResponseValidationError(
-            f"unexpected response shape: {exc}",
-            body=reply.response.body.decode("utf-8", "replace"),
-            status_code=reply.response.status,
-            method=reply.method,
-            path=reply.path,
+        raise validation_error(
+            f"unexpected response shape: {exc}", reply.response.body, reply.response.status,
+            method=reply.method, path=reply.path,
         ) from exc
 
 
@@ -101,12 +98,7 @@ class OrdersResource:
         path = self._version.orders_path()
         reply = await self._client.request("GET", path, params=[("page", str(number)), *query])
         envelope = reply.envelope
-        if not isinstance(envelope.data, list):
-            raise ResponseValidationError(
-                "a list response carries no list of orders",
-                body=reply.response.body.decode("utf-8", "replace"),
-                status_code=reply.response.status, method="GET", path=path,
-            )
+        # structure_list also rejects data that is not a list (an object, null).
         items = _structured(reply, lambda data: structure_list(data, Order))
         return Page(
             items=items,
