@@ -1,9 +1,21 @@
-"""The one cattrs converter: API JSON <-> models, lenient where the API is inconsistent.
+"""The one cattrs converter and its one structuring engine: API JSON <-> models.
 
-Every hook is registered explicitly, so cattrs never guesses at a union, and
-``detailed_validation`` is off because this runs on every page of orders. When something
-cannot be structured, the error is located afterwards (on the failure path only) and raised
-as ``StructureError`` with a path such as ``Order.payload.products[0].count``.
+Every hook is registered explicitly, so cattrs never guesses at a union. Attrs classes get
+their hook from a factory that compiles one Python function per class from its fields
+(`_compile`): the common cases (None, an int, a str) are an inline type check, only real
+conversions call a hook, nested models call each other's compiled functions directly, and
+field defaults apply when a key is absent. So ``converter.structure`` *is* the fast path.
+
+The lenient rules live here, once, for every model:
+- unknown keys are ignored; a JSON key differs from the attribute only via ``models.fields.wire``;
+- ``[]`` where an object (a model) is expected means the object is absent (Laravel writes an
+  empty or unloaded relation as ``[]``): the field gets its default;
+- ``null`` where a list is expected is an empty tuple.
+
+When something does not fit, the error is located afterwards (failure path only) by running
+each field's own code again, and raised as ``StructureError`` with a path such as
+``Order.payload.products[0].count``. `structure_items` instead degrades such an item (the part
+that does not fit becomes ``None``) so one bad record never costs the others.
 """
 
 from __future__ import annotations
@@ -12,15 +24,16 @@ import types
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any, TypeVar, Union, cast, get_args, get_origin
+from typing import Any, TypeVar, Union, get_args, get_origin
 
 import attrs
 import cattrs
-from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+from cattrs.gen import make_dict_unstructure_fn, override
 
-from clopos_async.fast_structure import FastStructurer
 from clopos_async.models.enums import DiscountType, OrderStatus
-from clopos_async.models.orders import Modificator, Order, OrderMeta
+from clopos_async.models.fields import wire_name
+from clopos_async.models.orders import Modificator, Order
+from clopos_async.models.page import DegradedItem
 from clopos_async.timestamps import format_timestamp, parse_timestamp
 
 __all__ = [
@@ -29,6 +42,7 @@ __all__ = [
     "parse_timestamp",
     "structure",
     "structure_created_order",
+    "structure_items",
     "structure_list",
     "unstructure",
 ]
@@ -58,7 +72,6 @@ class StructureError(ValueError):
 
 # What bad input can raise inside generated code; anything else is a bug and propagates.
 _DATA_ERRORS = (StructureError, KeyError, TypeError, ValueError, AttributeError, ArithmeticError)
-WIRE_NAMES: dict[type, dict[str, str]] = {OrderMeta: {"order_total": "orderTotal"}}
 
 
 def _fail(expected: str, value: object) -> StructureError:
@@ -179,7 +192,7 @@ def _structure_any(value: Any, _: Any) -> Any:
     return value
 
 
-# -- factories: resolve the inner hook once, when cattrs first asks for the type --
+# -- shapes of types: resolved once, when cattrs first asks for a type --
 
 
 def _is_union(tp: Any) -> bool:
@@ -195,20 +208,49 @@ def _is_optional(tp: Any) -> bool:
     return _is_union(tp) and _NoneType in get_args(tp)
 
 
-def _optional_hook(tp: Any) -> Hook:
+def _without_none(tp: Any) -> Any:
     rest = tuple(arg for arg in get_args(tp) if arg is not _NoneType)
-    inner_type: Any = rest[0] if len(rest) == 1 else Union[rest]  # noqa: UP007 (runtime union)
-    inner = converter.get_structure_hook(inner_type)
-
-    def structure_optional(value: Any, _: Any) -> Any:
-        return None if value is None else inner(value, inner_type)
-
-    return structure_optional
+    return rest[0] if len(rest) == 1 else Union[rest]  # noqa: UP007 (runtime union)
 
 
 def _is_homogeneous_tuple(tp: Any) -> bool:
     args = get_args(tp)
     return get_origin(tp) is tuple and len(args) == 2 and args[1] is Ellipsis
+
+
+def _model_of(tp: Any) -> Any:
+    """The model class a field of type ``tp`` (``X`` or ``X | None``) holds, else None."""
+    inner = _without_none(tp) if _is_optional(tp) else tp
+    return inner if attrs.has(inner) else None
+
+
+def _model_items_of(tp: Any) -> Any:
+    """The model class of the items of a ``tuple[X, ...]`` field, else None."""
+    return get_args(tp)[0] if _is_homogeneous_tuple(tp) and attrs.has(get_args(tp)[0]) else None
+
+
+def _is_empty_array(value: Any) -> bool:
+    # Laravel serialises an empty or unloaded relation as [] where an object is documented.
+    return type(value) is list and not value
+
+
+# -- generic hooks --
+
+
+def _optional_hook(tp: Any) -> Hook:
+    inner_type = _without_none(tp)
+    inner = converter.get_structure_hook(inner_type)
+    if _model_of(inner_type) is not None:
+
+        def structure_optional_model(value: Any, _: Any) -> Any:
+            return None if value is None or _is_empty_array(value) else inner(value, inner_type)
+
+        return structure_optional_model
+
+    def structure_optional(value: Any, _: Any) -> Any:
+        return None if value is None else inner(value, inner_type)
+
+    return structure_optional
 
 
 def _tuple_hook(tp: Any) -> Hook:
@@ -223,7 +265,7 @@ def _tuple_hook(tp: Any) -> Hook:
         try:
             return tuple([item(element, item_type) for element in value])
         except _DATA_ERRORS as exc:
-            raise _locate_item(value, item, item_type, exc) from exc
+            raise _locate_item(value, item, item_type, exc) from None
 
     return structure_tuple
 
@@ -238,50 +280,6 @@ def _locate_item(items: Sequence[Any], hook: Hook, item_type: Any, exc: Exceptio
             error.path.insert(0, index)
             return error
     return exc
-
-
-def _attrs_hook(cls: type) -> Hook:
-    renames = WIRE_NAMES.get(cls, {})
-    overrides: dict[str, Any] = {field: override(rename=wire) for field, wire in renames.items()}
-    generated: Hook = make_dict_structure_fn(
-        cls,
-        converter,
-        _cattrs_forbid_extra_keys=False,
-        _cattrs_detailed_validation=False,
-        **overrides,
-    )
-    name = _name(cls)
-
-    def structure_attrs(value: Any, _: Any) -> Any:
-        if type(value) is not dict and not isinstance(value, Mapping):
-            raise StructureError(f"expected a JSON object, got {type(value).__name__}", model=name)
-        try:
-            return generated(value, cls)
-        except _DATA_ERRORS as exc:
-            raise _locate_field(cls, value, renames, exc) from exc
-
-    return structure_attrs
-
-
-def _locate_field(
-    cls: type, value: Mapping[str, Any], renames: dict[str, str], exc: Exception
-) -> StructureError:
-    """Re-run each field's hook to find the one that failed (failure path only)."""
-    name = _name(cls)
-    for field in attrs.fields(get_origin(cls) or cls):
-        key = renames.get(field.name, field.name)
-        if key not in value:
-            if field.default is attrs.NOTHING:
-                return StructureError("required field is missing", model=name, path=[key])
-            continue
-        try:
-            converter.get_structure_hook(field.type)(value[key], field.type)
-        except Exception as found:  # diagnosis only: whatever fails here is the culprit
-            error = found if isinstance(found, StructureError) else StructureError(str(found))
-            error.path.insert(0, key)
-            error.model = name
-            return error
-    return StructureError(str(exc) or type(exc).__name__, model=name)
 
 
 def _flatten_modificator(value: Any) -> Any:
@@ -299,9 +297,269 @@ def _flatten_modificator(value: Any) -> Any:
     return flat
 
 
-def _modificator_hook(_: Any) -> Hook:
-    structure_flat = _attrs_hook(Modificator)
-    return lambda value, tp: structure_flat(_flatten_modificator(value), tp)
+# Models whose JSON is reshaped before structuring (the two stored Modificator shapes).
+_RESHAPE: dict[type, Callable[[Any], Any]] = {Modificator: _flatten_modificator}
+
+
+# -- the engine: one compiled function per model --
+
+_MISSING: Any = object()  # "the key is absent", distinct from null
+_INLINE = (int, str, bool)  # types whose plain JSON value is already the Python value
+_compiled_functions: dict[type, Hook] = {}
+_diagnosis_checks: dict[type, list[tuple[attrs.Attribute[Any], str, Callable[[Any], Any]]]] = {}
+
+
+def _as_dict(value: Any) -> dict[Any, Any]:
+    if isinstance(value, Mapping):
+        return dict(value)
+    raise TypeError("expected a JSON object")
+
+
+def _default_of(field: attrs.Attribute[Any]) -> Callable[[], Any]:
+    """What an absent key gives: the field's default (a fresh one for factories)."""
+    default: Any = field.default
+    if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+        if default.takes_self:
+            raise TypeError(f"{field.name}: defaults that take self are not supported")
+        factory: Callable[[], Any] = default.factory
+        return factory
+    if default is attrs.NOTHING:
+
+        def missing() -> Any:
+            raise StructureError("required field is missing")
+
+        return missing
+    return lambda: default
+
+
+def _not_an_object(field: attrs.Attribute[Any], model: Any) -> Callable[[Any], Any]:
+    """What a model field gets when its JSON value is not an object (failure-ish path)."""
+    absent = _default_of(field)
+    nullable = _is_optional(field.type)
+    hook = converter.get_structure_hook(model)
+
+    def not_an_object(value: Any) -> Any:
+        if value is _MISSING or _is_empty_array(value):
+            return absent()
+        if value is None and nullable:
+            return None
+        return hook(value, model)  # a Mapping that is not a dict, or the located error
+
+    return not_an_object
+
+
+def _field_source(
+    field: attrs.Attribute[Any], index: int, namespace: dict[str, Any], *, diagnosis: bool
+) -> list[str]:
+    """Source lines setting local ``f{index}`` from the JSON object ``d`` (read via ``g``).
+
+    The same lines serve the fast function and, on failure, the diagnosis of one field; only
+    what nested models call differs (their compiled functions, or their locating hooks).
+    """
+    key, tp = wire_name(field), field.type
+    value, hook, tp_name = f"f{index}", f"h{index}", f"t{index}"
+    model = _model_of(tp)
+    if model is not None:
+        namespace[hook] = converter.get_structure_hook(model) if diagnosis else _compiled(model)
+        namespace[tp_name] = model
+        namespace[f"o{index}"] = _not_an_object(field, model)
+        structured = f"{hook}(v, {tp_name}) if type(v) is dict else"
+        if field.default is None and _is_optional(tp):  # absent == null: no sentinel needed
+            structured += " None if v is None else"
+            return [f"    v = g({key!r})", f"    {value} = {structured} o{index}(v)"]
+        return [f"    v = g({key!r}, M)", f"    {value} = {structured} o{index}(v)"]
+    namespace[tp_name] = tp
+    namespace[hook] = converter.get_structure_hook(tp)
+    items = _model_items_of(tp)
+    if tp is object:
+        expression = "v"
+    elif items is not None and not diagnosis:
+        namespace[f"i{index}"], namespace[f"it{index}"] = _compiled(items), items
+        expression = (f"tuple([i{index}(e, it{index}) for e in v]) if type(v) is list "
+                      f"else {hook}(v, {tp_name})")
+    elif _is_optional(tp):
+        inner = _without_none(tp)
+        namespace[tp_name], namespace[hook] = inner, converter.get_structure_hook(inner)
+        members = get_args(inner) if _is_union(inner) else (inner,)
+        checks = " or ".join(f"type(v) is {t.__name__}" for t in members if t in _INLINE)
+        if checks and all(t in _INLINE for t in members):
+            expression = f"v if v is None or {checks} else {hook}(v, {tp_name})"
+        else:
+            expression = f"None if v is None else {hook}(v, {tp_name})"
+    elif _is_union(tp) and all(t in _INLINE for t in get_args(tp)):
+        checks = " or ".join(f"type(v) is {t.__name__}" for t in get_args(tp))
+        expression = f"v if {checks} else {hook}(v, {tp_name})"
+    else:
+        expression = f"{hook}(v, {tp_name})"
+    if field.default is None and (_is_optional(tp) or tp is object):
+        return [f"    v = g({key!r})", f"    {value} = {expression}"]  # absent == null here
+    # A constant default is bound as is; a factory (or "required") is called when absent.
+    factory = isinstance(field.default, attrs.Factory)  # type: ignore[arg-type]
+    constant = field.default is not attrs.NOTHING and not factory
+    namespace[f"a{index}"] = field.default if constant else _default_of(field)
+    lines = [f"    v = g({key!r}, M)"]
+    if field.default is attrs.NOTHING and not diagnosis:
+        lines.append(f"    if v is M: raise KeyError({key!r})")
+    absent = f"a{index}" if constant else f"a{index}()"
+    lines.append(f"    {value} = {absent} if v is M else {expression}")
+    return lines
+
+
+def _plain_slots_class(cls: type) -> bool:
+    """Whether instances can be built by writing slots: no validators, converters, hooks."""
+    return (
+        "__slots__" in cls.__dict__
+        and not hasattr(cls, "__attrs_post_init__")
+        and not hasattr(cls, "__attrs_pre_init__")
+        and all(
+            field.init and field.validator is None and field.converter is None
+            and isinstance(cls.__dict__.get(field.name), types.MemberDescriptorType)
+            for field in attrs.fields(cls)
+        )
+    )
+
+
+def _compiled(cls: Any) -> Hook:
+    """The compiled ``(data, cls) -> instance`` function of a model (no error locating)."""
+    function = _compiled_functions.get(cls)
+    if function is None:
+        function = _compile(cls)
+        reshape = _RESHAPE.get(cls)
+        if reshape is not None:
+            compiled = function
+
+            def function(value: Any, tp: Any) -> Any:
+                return compiled(reshape(value), tp)
+
+        _compiled_functions[cls] = function
+    return function
+
+
+def _compile(cls: Any) -> Hook:
+    namespace: dict[str, Any] = {"__cls": cls, "M": _MISSING, "__as_dict": _as_dict}
+    lines = [
+        "def structure(d, _):",
+        "    if type(d) is not dict:",
+        "        d = __as_dict(d)",
+        "    g = d.get",
+    ]
+    fields = attrs.fields(cls)
+    for index, field in enumerate(fields):
+        lines += _field_source(field, index, namespace, diagnosis=False)
+    if _plain_slots_class(cls):
+        # attrs' frozen __init__ guards each assignment; nothing here needs guarding,
+        # so write the slots directly (about half the cost, same object, still frozen).
+        namespace["__new"] = object.__new__
+        lines.append("    o = __new(__cls)")
+        for index, field in enumerate(fields):
+            namespace[f"__s{index}"] = cls.__dict__[field.name].__set__
+            lines.append(f"    __s{index}(o, f{index})")
+        lines.append("    return o")
+    else:
+        arguments = ", ".join(f"{field.alias}=f{index}" for index, field in enumerate(fields))
+        lines.append(f"    return __cls({arguments})")
+    exec("\n".join(lines), namespace)  # source built above from field names only
+    function: Hook = namespace["structure"]
+    return function
+
+
+def _checks(cls: Any) -> list[tuple[attrs.Attribute[Any], str, Callable[[Any], Any]]]:
+    """Per field: (field, JSON key, a function structuring just that field of a dict)."""
+    checks = _diagnosis_checks.get(cls)
+    if checks is None:
+        checks = []
+        for index, field in enumerate(attrs.fields(cls)):
+            namespace: dict[str, Any] = {"M": _MISSING}
+            source = ["def check(d):", "    g = d.get"]
+            source += _field_source(field, index, namespace, diagnosis=True)
+            source.append(f"    return f{index}")
+            exec("\n".join(source), namespace)  # source built from field names only
+            checks.append((field, wire_name(field), namespace["check"]))
+        _diagnosis_checks[cls] = checks
+    return checks
+
+
+def _model_hook(cls: Any) -> Hook:
+    """The converter's hook for a model: the compiled function, located errors on failure."""
+    fast = _compiled(cls)
+
+    def structure_model(value: Any, _: Any) -> Any:
+        try:
+            return fast(value, cls)
+        except _DATA_ERRORS:
+            raise _locate_field(cls, value) from None
+
+    return structure_model
+
+
+def _locate_field(cls: Any, value: Any) -> StructureError:
+    """Run each field's own code again to find the one that failed (failure path only)."""
+    name = _name(cls)
+    reshape = _RESHAPE.get(cls)
+    value = reshape(value) if reshape is not None else value
+    if not isinstance(value, Mapping):
+        return StructureError(f"expected a JSON object, got {type(value).__name__}", model=name)
+    for field, key, check in _checks(cls):
+        if key not in value and field.default is attrs.NOTHING:
+            return StructureError("required field is missing", model=name, path=[key])
+        try:
+            check(value)
+        except Exception as found:  # diagnosis only: whatever fails here is the culprit
+            error = found if isinstance(found, StructureError) else StructureError(str(found))
+            error.path.insert(0, key)
+            error.model = name
+            return error
+    return StructureError("the object does not fit, though each field does alone", model=name)
+
+
+# -- degrading: an item that does not fit keeps what does --
+
+
+def _salvage(cls: Any, value: Any, path: list[str | int], problems: list[str]) -> Any:
+    """Build ``cls`` from ``value`` with every part that does not fit set to ``None``.
+
+    Each such part is appended to ``problems`` as ``"<json path>: <reason>"``. Nested models
+    and list items are salvaged in turn, so only the innermost failing part is lost.
+    """
+    try:
+        return _compiled(cls)(value, cls)
+    except _DATA_ERRORS:
+        pass
+    reshape = _RESHAPE.get(cls)
+    value = reshape(value) if reshape is not None else value
+    if not isinstance(value, Mapping):  # nothing of it fits: its defaults, and no id
+        problems.append(str(StructureError(
+            f"expected a JSON object, got {type(value).__name__}", path=path)))
+        return cls(**{
+            field.alias or field.name: None if field.default is attrs.NOTHING
+            else _default_of(field)() for field in attrs.fields(cls)
+        })
+    arguments: dict[str, Any] = {}
+    for field, key, check in _checks(cls):
+        here, argument = [*path, key], field.alias or field.name
+        if key not in value and field.default is attrs.NOTHING:
+            problems.append(str(StructureError("required field is missing", path=here)))
+            arguments[argument] = None
+            continue
+        try:
+            arguments[argument] = check(value)
+            continue
+        except Exception as exc:  # whatever fails here is what gets dropped
+            failure = exc
+        raw = value.get(key)
+        model, items = _model_of(field.type), _model_items_of(field.type)
+        if model is not None and isinstance(raw, Mapping):
+            arguments[argument] = _salvage(model, raw, here, problems)
+        elif items is not None and type(raw) is list:
+            arguments[argument] = tuple(
+                [_salvage(items, element, [*here, i], problems) for i, element in enumerate(raw)]
+            )
+        else:
+            reason = failure.reason if isinstance(failure, StructureError) else str(failure)
+            inner = failure.path if isinstance(failure, StructureError) else []
+            problems.append(str(StructureError(reason, path=[*here, *inner])))
+            arguments[argument] = None
+    return cls(**arguments)
 
 
 def _configure(conv: cattrs.Converter) -> None:
@@ -320,7 +578,7 @@ def _configure(conv: cattrs.Converter) -> None:
     for cls, hook in classes:
         conv.register_structure_hook(cls, hook)
     # Predicates and factories: a later registration wins over an earlier one.
-    conv.register_structure_hook_factory(attrs.has, _attrs_hook)
+    conv.register_structure_hook_factory(attrs.has, _model_hook)
     conv.register_structure_hook_factory(_is_homogeneous_tuple, _tuple_hook)
     conv.register_structure_hook_factory(_is_optional, _optional_hook)
     # `object` via singledispatch would catch every class; a predicate matches it alone.
@@ -328,7 +586,6 @@ def _configure(conv: cattrs.Converter) -> None:
     conv.register_structure_hook_func(_union_of(int, str), _structure_id)
     conv.register_structure_hook_func(_union_of(OrderStatus, str), _structure_status)
     conv.register_structure_hook_func(_union_of(DiscountType, int), _structure_discount_type)
-    conv.register_structure_hook_factory(lambda t: t is Modificator, _modificator_hook)
 
     conv.register_unstructure_hook(datetime, format_timestamp)
     # Enums become their plain values. Unions dispatch on the runtime class; cattrs would
@@ -336,17 +593,20 @@ def _configure(conv: cattrs.Converter) -> None:
     conv.register_unstructure_hook(OrderStatus, lambda status: status.value)
     conv.register_unstructure_hook(DiscountType, lambda kind: kind.value)
     conv.register_unstructure_hook_func(_is_union, conv.unstructure)
-    conv.register_unstructure_hook(
-        OrderMeta,
-        make_dict_unstructure_fn(OrderMeta, conv, order_total=override(rename="orderTotal")),
-    )
+    conv.register_unstructure_hook_factory(attrs.has, _unstructure_model_hook)
+
+
+def _unstructure_model_hook(cls: Any) -> Callable[[Any], Any]:
+    renamed: dict[str, Any] = {
+        field.name: override(rename=wire_name(field))
+        for field in attrs.fields(cls)
+        if wire_name(field) != field.name
+    }
+    return make_dict_unstructure_fn(cls, converter, **renamed)
 
 
 converter = cattrs.Converter(detailed_validation=False, forbid_extra_keys=False)
 _configure(converter)
-# The compiled fast path for response models; the converter stays the reference (and the
-# diagnosis path when data does not fit).
-_fast = FastStructurer(converter, {Modificator: _flatten_modificator})
 
 
 def structure(data: object, cls: type[T]) -> T:
@@ -355,40 +615,69 @@ def structure(data: object, cls: type[T]) -> T:
     >>> structure({"id": 1, "status": "pending"}, Order).status
     <OrderStatus.PENDING: 'PENDING'>
     """
-    if attrs.has(cls):
-        try:
-            return cast(T, _fast.function_for(cls)(data, cls))
-        except _DATA_ERRORS:
-            pass  # the converter's path below says exactly what does not fit
     try:
         return converter.structure(data, cls)
     except _DATA_ERRORS as exc:
-        raise _as_structure_error(exc, cls) from exc
+        raise _as_structure_error(exc, cls) from None
+
+
+def _item_function(cls: Any) -> Hook:
+    return _compiled(cls) if attrs.has(cls) else converter.get_structure_hook(cls)
+
+
+def _check_array(items: object) -> None:
+    if not isinstance(items, (list, tuple)):
+        raise StructureError(f"expected a JSON array, got {type(items).__name__}")
 
 
 def structure_list(items: list[object], cls: type[T]) -> list[T]:
-    """Build a list of ``cls`` (e.g. one page of orders), resolving the hook once.
+    """Build a list of ``cls``, raising ``StructureError`` (with the index) if one does not fit.
 
     >>> [o.id for o in structure_list([{"id": 1}, {"id": "ORD-2"}], Order)]
     [1, 'ORD-2']
     """
-    if not isinstance(items, (list, tuple)):
-        raise StructureError(f"expected a JSON array, got {type(items).__name__}")
-    if attrs.has(cls):
-        fast = _fast.function_for(cls)
-        try:
-            return [fast(item, cls) for item in items]
-        except _DATA_ERRORS:
-            pass  # the converter's path below says exactly what does not fit
-    hook = converter.get_structure_hook(cls)
+    _check_array(items)
+    fast = _item_function(cls)
     try:
-        return [hook(item, cls) for item in items]
+        return [fast(item, cls) for item in items]
     except _DATA_ERRORS as exc:
-        raise _as_structure_error(_locate_item(items, hook, cls, exc), cls) from exc
+        hook = converter.get_structure_hook(cls)
+        raise _as_structure_error(_locate_item(items, hook, cls, exc), cls) from None
+
+
+def structure_items(
+    items: list[object], cls: type[T], *, strict: bool = False
+) -> tuple[list[T], tuple[DegradedItem, ...]]:
+    """Build one page's items; one that does not fit is degraded instead of failing the page.
+
+    A degraded item keeps every part that fits (the rest is ``None``) and is listed, with
+    what was wrong, in the second result. ``strict=True`` raises ``StructureError`` instead.
+
+    >>> items, degraded = structure_items([{"id": 1}, {"id": 2, "venue_id": "x"}], Order)
+    >>> [o.venue_id for o in items], degraded[0].index, degraded[0].problems
+    ([None, None], 1, ("venue_id: expected an integer, got 'x'",))
+    """
+    if strict or not attrs.has(cls):
+        return structure_list(items, cls), ()
+    _check_array(items)
+    fast = _compiled(cls)
+    try:
+        return [fast(item, cls) for item in items], ()
+    except _DATA_ERRORS:
+        pass  # the slower loop below finds the items that do not fit
+    built: list[T] = []
+    degraded: list[DegradedItem] = []
+    for index, item in enumerate(items):
+        problems: list[str] = []
+        built.append(_salvage(cls, item, [], problems))
+        if problems:
+            sent_id = item.get("id") if isinstance(item, Mapping) else None
+            degraded.append(DegradedItem(index=index, id=sent_id, problems=tuple(problems)))
+    return built, tuple(degraded)
 
 
 def structure_created_order(data: object) -> Order:
-    """Build the ``Order`` a create call returned, whichever documented shape it has.
+    """Build the ``Order`` a create (or get) call returned, whichever documented shape it has.
 
     The id is ``data.id``, else ``data.payload.id`` (the OAS shape); ``venue_id`` and the
     timestamps are taken from ``payload`` too when only it has them.

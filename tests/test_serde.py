@@ -585,19 +585,6 @@ def test_arbitrary_json_gives_an_order_or_a_structure_error(data: object) -> Non
         assert isinstance(result, Order)
 
 
-def test_the_compiled_fast_path_agrees_with_the_converter() -> None:
-    from clopos_async import serde as _serde
-    from clopos_async.testing import make_orders
-
-    for flavour in ("v1", "v2"):
-        raw = json.loads(json.dumps(make_orders(60, flavour=flavour, seed=4)))
-        fast = _serde._fast.function_for(Order)
-        compiled = [fast(item, Order) for item in raw]  # raises if the fast path cannot
-        reference = [_serde.converter.structure(item, Order) for item in raw]
-        assert compiled == reference
-        assert _serde.structure_list(raw, Order) == reference
-
-
 def test_the_fast_path_falls_back_to_a_located_error() -> None:
     bad = {"id": 1, "payload": {"products": [{"count": 2}, {"count": "many"}]}}
     with pytest.raises(StructureError) as caught:

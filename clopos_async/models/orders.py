@@ -13,6 +13,7 @@ from decimal import Decimal
 import attrs
 
 from clopos_async.models.enums import FINAL_STATUSES, DiscountType, OrderStatus
+from clopos_async.models.fields import wire
 
 __all__ = [
     "Discount",
@@ -131,7 +132,7 @@ class OrderMeta:
 
     comment: str | None = None
     discount: Discount | None = None
-    order_total: Decimal | None = None
+    order_total: Decimal | None = attrs.field(default=None, metadata=wire("orderTotal"))
     apply_service_charge: bool | None = None
     customer_discount_type: int | None = None
     service_charge_value: Decimal | None = None

@@ -6,9 +6,24 @@ from typing import Any, Generic, TypeVar
 
 import attrs
 
-__all__ = ["Page"]
+__all__ = ["DegradedItem", "Page"]
 
 T = TypeVar("T")
+
+
+@attrs.frozen
+class DegradedItem:
+    """An item of a page that did not fully fit its model, and came through anyway.
+
+    ``index`` is its position in ``Page.items`` (and ``Page.raw_items``, which holds it exactly
+    as sent); ``id`` is the id as sent (``None`` when missing). Each of ``problems`` names a
+    JSON path and what was wrong there; that part of the typed item is ``None`` (an order
+    whose id could not be read has ``id`` ``None``).
+    """
+
+    index: int
+    id: object
+    problems: tuple[str, ...]
 
 
 @attrs.frozen
@@ -19,6 +34,8 @@ class Page(Generic[T]):
     from ``pagination.total_pages`` or, failing that, is computed from ``total``.
     ``raw_items`` holds the items exactly as the API sent them (decoded JSON), parallel to
     ``items``: for lossless export, and for fields the typed models do not know yet.
+    ``degraded`` lists the items that did not fully fit their model (see `DegradedItem`);
+    ``len(page.degraded)`` is how many. A client built with ``strict=True`` raises instead.
     """
 
     items: list[T]
@@ -27,6 +44,7 @@ class Page(Generic[T]):
     total: int | None = None
     server_total_pages: int | None = attrs.field(default=None, repr=False)
     raw_items: list[Any] = attrs.field(factory=list, repr=False, eq=False)
+    degraded: tuple[DegradedItem, ...] = ()
 
     @property
     def total_pages(self) -> int | None:
