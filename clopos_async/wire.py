@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
 import time
 from collections.abc import Mapping
 from datetime import timezone
@@ -59,16 +60,70 @@ _STATUS_ERRORS: dict[int, type[APIStatusError]] = {
 
 
 def decode_json(body: bytes) -> Any:
-    """Decode a JSON body; raises ValueError (never a bare JSONDecodeError subclass leak)."""
+    """Decode a JSON body, with the same result whether orjson is installed or not.
+
+    The standard library decoder is the reference and orjson only a faster way to its result:
+    whatever orjson refuses (``NaN``, ``Infinity``, numbers beyond a double such as ``1e400``,
+    lone surrogate escapes, deep nesting, malformed text) goes to the reference, which decides.
+    It accepts the first three as Python floats (the models then treat a non-finite amount as
+    absent), turns a lone surrogate into U+FFFD, and rejects the rest. Any failure is a
+    ValueError (never a RecursionError or a decoder's own exception class).
+    """
     if _orjson is not None:
         try:
             return _orjson.loads(body)
-        except _orjson.JSONDecodeError as exc:
-            raise ValueError(str(exc)) from None
+        except _orjson.JSONDecodeError:
+            pass  # the reference below decides, so both backends give the same answer
     try:
-        return json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        # Strict UTF-8, as orjson: json.loads(bytes) would guess UTF-16/32 and let encoded
+        # surrogates through.
+        decoded = json.loads(body.decode("utf-8"))
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
+    except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
         raise ValueError(str(exc)) from None
+    if _SURROGATE_ESCAPE.search(body):
+        decoded = _without_lone_surrogates(decoded)
+    return decoded
+
+
+# A \uD800-\uDFFF escape: only then can the decoded text hold a lone surrogate, which no UTF-8
+# writer (a file, a terminal, a log handler) accepts.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def _valid_text(text: str) -> str:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return text
+
+
+def _without_lone_surrogates(decoded: Any) -> Any:
+    """``decoded`` with every lone surrogate in its strings and keys replaced by U+FFFD."""
+    if isinstance(decoded, str):
+        return _valid_text(decoded)
+    stack = [decoded]  # a loop, not recursion: the JSON may be nested deeper than the stack
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            entries = [(_valid_text(key), value) for key, value in node.items()]
+            node.clear()
+            node.update(entries)
+            children: Any = node
+            indexes: Any = list(node)
+        elif isinstance(node, list):
+            children, indexes = node, range(len(node))
+        else:
+            continue
+        for index in indexes:
+            child = children[index]
+            if isinstance(child, str):
+                children[index] = _valid_text(child)
+            else:
+                stack.append(child)
+    return decoded
 
 
 def _json_default(value: object) -> object:
