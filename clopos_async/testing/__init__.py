@@ -12,7 +12,7 @@ This package uses only the standard library and aiohttp; it does not import the 
 from __future__ import annotations
 
 from .counters import FakeCounters
-from .data import DEFAULT_NOW, make_order, make_orders
+from .data import DEFAULT_NOW, make_order, make_orders, spoil_order
 from .faults import FAULT_KINDS, FaultPlan
 from .php_query import parse_php_query, parse_php_query_string
 from .quota import Quota
@@ -29,4 +29,5 @@ __all__ = [
     "make_orders",
     "parse_php_query",
     "parse_php_query_string",
+    "spoil_order",
 ]

@@ -6,7 +6,11 @@ on them and benchmarks compare like with like. Nothing reads the clock: the defa
 
 The data deliberately includes the awkward shapes a client must survive: ``orderTotal`` as a
 string, nullable integration fields, ``customer_ref_id`` strings, both timestamp styles, v1
-``receive_*`` fields, and receipts only on some accepted orders.
+``receive_*`` fields, receipts only on some accepted orders, and ``[]`` where an object is
+documented (Laravel's empty or unloaded relation) in ``payload.meta``, ``payload.customer``,
+``meta.discount``, a line's ``meta.order_product.product`` and ``receipt``, each in a few
+orders (chosen by id, so the rest of the data is as before). ``unstructurable=`` spoils a
+share of the orders so that no reading of the docs can type them (see ``spoil_order``).
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from typing import Any, Literal
 
 from .timestamps import format_iso, format_space
 
-__all__ = ["DEFAULT_NOW", "make_order", "make_orders"]
+__all__ = ["DEFAULT_NOW", "SPOILERS", "make_order", "make_orders", "spoil_order"]
 
 DEFAULT_NOW = datetime(2026, 2, 1, tzinfo=timezone.utc)
 
@@ -57,11 +61,13 @@ def make_orders(
     now: datetime | None = None,
     days: float = 60.0,
     start_id: int = 1,
+    unstructurable: float = 0.0,
 ) -> list[dict[str, Any]]:
     """Generate ``count`` orders with ids ``start_id..``, created within ``days`` before ``now``.
 
     ``created_at`` grows with the id (as in a real database), so ties in the second are rare but
-    possible. Each order carries its receipt under ``"receipt"`` (object or ``None``).
+    possible. Each order carries its receipt under ``"receipt"`` (object, ``None`` or ``[]``).
+    A share ``unstructurable`` (0..1) of them is spoiled with `spoil_order`, chosen by ``seed``.
 
     Example:
         >>> orders = make_orders(3, seed=7)
@@ -70,6 +76,8 @@ def make_orders(
     """
     if count < 0:
         raise ValueError("count must be >= 0")
+    if not 0.0 <= unstructurable <= 1.0:
+        raise ValueError(f"unstructurable must be a share in 0..1, got {unstructurable!r}")
     rng = random.Random(seed)
     end = int((now or DEFAULT_NOW).timestamp())
     span = max(1, int(days * 86400))
@@ -80,13 +88,60 @@ def make_orders(
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return [
+        orders = [
             _build(rng, start_id + i, end - span + off, end, flavour, receipt_ids)
             for i, off in enumerate(offsets)
         ]
     finally:
         if gc_was_enabled:
             gc.enable()
+    if unstructurable:
+        # Its own generator, so the orders themselves stay the same with or without spoiling.
+        pick = random.Random(seed * 7_919 + 17)
+        for order in orders:
+            if pick.random() < unstructurable:
+                spoil_order(order, pick.randrange(len(SPOILERS)))
+    return orders
+
+
+def _set_venue(order: dict[str, Any]) -> None:
+    order["venue_id"] = f"venue-{order['venue_id']}"  # an integer field, not a number
+
+
+def _set_line_count(order: dict[str, Any]) -> None:
+    order["payload"]["products"][0]["count"] = "two"  # an integer field, in words
+
+
+def _set_discount(order: dict[str, Any]) -> None:
+    meta = order["payload"]["meta"]
+    if isinstance(meta, dict):
+        meta["discount"] = "10%"  # an object field holding a string
+    else:
+        order["payload"]["meta"] = "10%"
+
+
+def _set_service(order: dict[str, Any]) -> None:
+    order["payload"]["service"] = 17  # an object field holding a number
+
+
+def _set_products_object(order: dict[str, Any]) -> None:
+    products = order["payload"]["products"]  # a PHP associative array: an object, not a list
+    order["payload"]["products"] = {str(i + 1): line for i, line in enumerate(products)}
+
+
+# Each makes one part of an order impossible to type, in a way a broken backend could.
+SPOILERS = (_set_venue, _set_line_count, _set_discount, _set_service, _set_products_object)
+
+
+def spoil_order(order: dict[str, Any], kind: int = 0) -> dict[str, Any]:
+    """Make one part of ``order`` untypeable, in place (``kind`` picks one of ``SPOILERS``).
+
+    Example:
+        >>> spoil_order(make_order(1), 0)["venue_id"]
+        'venue-1'
+    """
+    SPOILERS[kind % len(SPOILERS)](order)
+    return order
 
 
 def make_order(
@@ -151,6 +206,8 @@ def _build(
     meta["customer_discount_type"] = 1
     meta["service_charge_value"] = 5 if service_charge else 0
 
+    if oid % 23 == 7:
+        meta["discount"] = []  # Laravel's empty relation (the PHP peer documents [] for objects)
     payload: dict[str, Any]
     if flavour == "v2":
         payload = {
@@ -172,6 +229,10 @@ def _build(
             "meta": meta,
         }
 
+    if oid % 29 == 11 and flavour == "v2":
+        payload["customer"] = []  # payload.customer_id still names the customer
+    if oid % 31 == 13:
+        payload["meta"] = []
     has_integration = r() < 0.1
     order: dict[str, Any] = {
         "id": oid,
@@ -203,8 +264,10 @@ def _build(
             "status": 1 if status == "RECEIVED" else 2,
         }
         if accepted and r() < 0.9
-        else None
+        else ([] if oid % 7 == 2 else None)
     )
+    if oid % 19 == 3:
+        payload["products"][0]["meta"]["order_product"]["product"] = []
     return order
 
 

@@ -279,6 +279,8 @@ class SelectionCache:
 
 
 def _columns(obj: Any, columns: tuple[str, ...] | None) -> Any:
+    if obj == []:
+        return []  # an empty relation, as Laravel serialises it
     if not isinstance(obj, dict):
         return None  # the documented "receipt": null for orders without one
     if columns is None:

@@ -75,7 +75,8 @@ class FakeClopos:
     Keywords beyond the data and credentials: ``latency`` (seconds added to every answer),
     ``middlewares`` (extra aiohttp middlewares, after fault injection and before auth),
     ``faults`` (a ``FaultPlan``), ``quota`` (a ``Quota`` per token tenant) and ``auth_quota``
-    (a ``Quota`` per client IP on /auth).
+    (a ``Quota`` per client IP on /auth); ``unstructurable`` (a share of the generated orders
+    spoiled so that the models cannot type them, see ``testing.data.spoil_order``).
 
     Example:
         >>> flaky = FakeClopos(faults=FaultPlan.mixed(0.3, seed=7, max_consecutive=2),
@@ -105,6 +106,7 @@ class FakeClopos:
         faults: FaultPlan | None = None,
         quota: Quota | None = None,
         auth_quota: Quota | None = None,
+        unstructurable: float = 0.0,
     ) -> None:
         if api_version not in ("v1", "v2"):
             raise ValueError("api_version must be 'v1' or 'v2'")
@@ -125,7 +127,8 @@ class FakeClopos:
         self._seed = seed
         self._now = now
         if isinstance(orders, int):
-            initial = make_orders(orders, seed=seed, flavour=api_version, now=now, days=days)
+            initial = make_orders(orders, seed=seed, flavour=api_version, now=now, days=days,
+                                  unstructurable=unstructurable)
         else:
             initial = list(orders)  # used as given: tests may keep references to these dicts
         for order in initial:
