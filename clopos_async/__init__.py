@@ -48,7 +48,7 @@ from .models.orders import (
     OrderService,
     SnapshotProduct,
 )
-from .models.page import Page
+from .models.page import DegradedItem, Page
 from .pagination import AsyncPaginator, PaginationError
 from .ratelimit import RateLimitState
 from .resources.watch import OrderEvent
@@ -65,6 +65,7 @@ __all__ = [
     "BadRequestError",
     "CloposError",
     "ConflictError",
+    "DegradedItem",
     "Discount",
     "DiscountType",
     "LineItem",

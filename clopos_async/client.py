@@ -85,7 +85,8 @@ class AsyncClopos:
 
     Credentials are exchanged for a token on first use and refreshed ahead of expiry; pass
     ``token=`` to use a token you already have. ``session=`` lends the client an
-    ``aiohttp.ClientSession`` that it will use but never close.
+    ``aiohttp.ClientSession`` that it will use but never close. A listed order that does not
+    fit the models comes through degraded (see ``Page.degraded``); ``strict=True`` raises.
     """
 
     def __init__(
@@ -107,7 +108,13 @@ class AsyncClopos:
         on_request: Hook[RequestEvent] | None = None,
         on_response: Hook[ResponseEvent] | None = None,
         on_retry: Hook[RetryEvent] | None = None,
+        strict: bool = False,
     ) -> None:
+        if not isinstance(strict, bool):
+            raise TypeError(f"strict must be True or False, got {strict!r}")
+        # strict: an order that does not fit its model raises ResponseValidationError instead
+        # of coming through degraded (listed in Page.degraded, raw JSON kept).
+        self.strict = strict
         self.version: ApiVersion = get_version(api_version)
         venue = str(venue_id) if venue_id is not None else None
         if not isinstance(base_url, str) or not base_url.startswith(("http://", "https://")):

@@ -41,12 +41,17 @@ class PaginationError(APIError):
 
 
 def _subset(page: Page[T], keep: Sequence[int]) -> Page[T]:
-    """The page with only the items at ``keep`` (and their raw JSON, when present)."""
+    """The page with only the items at ``keep`` (and their raw JSON and degraded notes)."""
     raw = page.raw_items
+    position = {index: new for new, index in enumerate(keep)}
     return attrs.evolve(
         page,
         items=[page.items[index] for index in keep],
         raw_items=[raw[index] for index in keep] if len(raw) == len(page.items) else raw,
+        degraded=tuple(
+            attrs.evolve(note, index=position[note.index])
+            for note in page.degraded if note.index in position
+        ),
     )
 
 
