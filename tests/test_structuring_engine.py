@@ -45,14 +45,24 @@ class Defaults:
     meta: OrderMeta | None = attrs.field(default=OrderMeta(comment="default meta"))
 
 
-attrs.resolve_types(Defaults)
+@attrs.frozen(kw_only=True)
+class Counted:
+    """The issue's example: ``x: int | None = 3``, every other field as the order models."""
+
+    id: int | str
+    x: int | None = 3
+    name: str | None = None
+
+
+for _model in (Defaults, Counted):
+    attrs.resolve_types(_model)
 
 RESPONSE_MODELS = [
     getattr(order_models, name)
     for name in order_models.__all__
     if attrs.has(getattr(order_models, name))
 ]
-MODELS = [*RESPONSE_MODELS, Defaults]
+MODELS = [*RESPONSE_MODELS, Defaults, Counted]
 
 
 def _model_in(tp: Any) -> Any:
@@ -138,6 +148,13 @@ def test_compiled_functions_agree_with_a_naive_reading(model: Any, data: st.Data
     assert structure(value, model) == _reference(model, value)
     assert converter.structure(value, model) == _reference(model, value)
     assert structure_list([value, value], model) == [_reference(model, value)] * 2
+
+
+def test_an_absent_key_gets_the_field_default() -> None:
+    assert structure({"id": 1}, Counted) == Counted(id=1, x=3)
+    assert structure_list([{"id": 1}, {"id": 2, "x": None}], Counted) == [
+        Counted(id=1, x=3), Counted(id=2, x=None)
+    ]
 
 
 def test_field_defaults_apply_when_the_key_is_absent() -> None:
