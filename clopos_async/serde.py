@@ -393,16 +393,15 @@ def _field_source(
         expression = f"{hook}(v, {tp_name})"
     if field.default is None and (_is_optional(tp) or tp is object):
         return [f"    v = g({key!r})", f"    {value} = {expression}"]  # absent == null here
-    # A constant default is bound as is; a factory (or "required") is called when absent.
+    # A constant default is bound as is; a factory is called each time the key is absent.
     factory = isinstance(field.default, attrs.Factory)  # type: ignore[arg-type]
     constant = field.default is not attrs.NOTHING and not factory
     namespace[f"a{index}"] = field.default if constant else _default_of(field)
-    lines = [f"    v = g({key!r}, M)"]
-    if field.default is attrs.NOTHING and not diagnosis:
-        lines.append(f"    if v is M: raise KeyError({key!r})")
+    if field.default is attrs.NOTHING:  # required: absent raises (diagnosis checks first)
+        raise_if_absent = [] if diagnosis else [f"    if v is M: raise KeyError({key!r})"]
+        return [f"    v = g({key!r}, M)", *raise_if_absent, f"    {value} = {expression}"]
     absent = f"a{index}" if constant else f"a{index}()"
-    lines.append(f"    {value} = {absent} if v is M else {expression}")
-    return lines
+    return [f"    v = g({key!r}, M)", f"    {value} = {absent} if v is M else {expression}"]
 
 
 def _plain_slots_class(cls: type) -> bool:
