@@ -375,8 +375,13 @@ def _field_source(
         expression = "v"
     elif items is not None and not diagnosis:
         namespace[f"i{index}"], namespace[f"it{index}"] = _compiled(items), items
-        expression = (f"tuple([i{index}(e, it{index}) for e in v]) if type(v) is list "
-                      f"else {hook}(v, {tp_name})")
+        build = f"tuple([i{index}(e, it{index}) for e in v]) if type(v) is list else"
+        if type(field.default) is tuple:  # immutable, so d.get can hand out the default itself
+            namespace[f"a{index}"] = field.default
+            absent = f"a{index} if v is a{index} else"
+            return [f"    v = g({key!r}, a{index})",
+                    f"    {value} = {build} {absent} {hook}(v, {tp_name})"]
+        expression = f"{build} {hook}(v, {tp_name})"
     elif _is_optional(tp):
         inner = _without_none(tp)
         namespace[tp_name], namespace[hook] = inner, converter.get_structure_hook(inner)
