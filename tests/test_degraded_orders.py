@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-from clopos_async import Order, Page, ResponseValidationError
+from clopos_async import Order, Page, ResponseValidationError, RetryPolicy
 from clopos_async.export import make_writer
 from clopos_async.serde import StructureError, structure, structure_created_order
-from clopos_async.testing import FakeClopos, make_orders
+from clopos_async.testing import FakeClopos, FaultPlan, make_orders
 
 from .conftest import client_for
 from .test_cli import cli, env_for
@@ -178,3 +178,21 @@ async def test_get_of_the_create_shaped_body_decodes_like_create() -> None:
     assert order.created_at == datetime(2026, 2, 2, 13, 45, 53, tzinfo=timezone.utc)
     assert order.payload is not None and order.payload.sale_type_id == 2
     assert order == structure_created_order(body["data"])  # exactly as create() reads it
+
+
+# -- a soak: documented faults, [] for objects and untypeable orders, all at once --
+
+
+async def test_soak_every_order_once_through_faults_and_bad_data() -> None:
+    faults = FaultPlan.mixed(0.3, seed=5, slow_seconds=0.0, max_consecutive=2)
+    async with FakeClopos(orders=5000, unstructurable=0.004, faults=faults) as fake:
+        spoiled = _spoiled_ids(fake)
+        async with client_for(fake, retry=RetryPolicy(max_retries=8)) as clopos:
+            listing = clopos.orders.list(limit=100, concurrency=4, sort="id")
+            pages = [page async for page in listing.pages()]
+        assert sum(fake.counters.faults_by_kind.values()) > 20  # the faults did happen
+    ids = [order.id for page in pages for order in page.items]
+    assert ids == list(range(1, 5001))  # each exactly once, in order
+    assert len(spoiled) > 10
+    assert {note.id for page in pages for note in page.degraded} == spoiled
+    assert all(len(page.raw_items) == len(page.items) for page in pages)
