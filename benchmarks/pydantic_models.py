@@ -2,7 +2,8 @@
 
 Same fields, same nesting, Decimal money, datetime timestamps, the status and discount enums
 kept when known (``left_to_right`` so a known string becomes the enum, as the SDK does), frozen
-like attrs' ``frozen``, extra keys ignored. Two things are left out, which only flatters
+like attrs' ``frozen``, extra keys ignored, ``[]`` for an object read as absent (``_Absent``,
+as the SDK's rule for Laravel's empty relations). Two things are left out, which only flatters
 pydantic: the nested-modificator flattening (the generated data never has that shape) and the
 conversion of naive ``Y-m-d H:i:s`` timestamps to aware UTC.
 """
@@ -11,13 +12,21 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter
 
 from clopos_async import DiscountType, OrderStatus
 
 __all__ = ["PydanticEnvelope", "PydanticOrder", "orders_adapter"]
+
+
+def _empty_array_is_none(value: Any) -> Any:
+    return None if type(value) is list and not value else value
+
+
+# Put on every object-typed field: Laravel writes an empty relation as [].
+_Absent = BeforeValidator(_empty_array_is_none)
 
 
 class _Frozen(BaseModel):
@@ -62,7 +71,7 @@ class PydanticSnapshotProduct(_Frozen):
 
 
 class PydanticOrderProduct(_Frozen):
-    product: PydanticSnapshotProduct | None = None
+    product: Annotated[PydanticSnapshotProduct | None, _Absent] = None
     count: int | None = None
     status: str | None = None
     product_modificators: tuple[PydanticModificator, ...] = ()
@@ -71,7 +80,7 @@ class PydanticOrderProduct(_Frozen):
 
 class PydanticLineMeta(_Frozen):
     price: Decimal | None = None
-    order_product: PydanticOrderProduct | None = None
+    order_product: Annotated[PydanticOrderProduct | None, _Absent] = None
 
 
 class PydanticLine(_Frozen):
@@ -79,7 +88,7 @@ class PydanticLine(_Frozen):
     count: int | None = None
     portion_size: Decimal | None = None
     product_modificators: tuple[PydanticModificator, ...] = ()
-    meta: PydanticLineMeta | None = None
+    meta: Annotated[PydanticLineMeta | None, _Absent] = None
 
 
 class PydanticDiscount(_Frozen):
@@ -89,7 +98,7 @@ class PydanticDiscount(_Frozen):
 
 class PydanticMeta(_Frozen):
     comment: str | None = None
-    discount: PydanticDiscount | None = None
+    discount: Annotated[PydanticDiscount | None, _Absent] = None
     order_total: Decimal | None = Field(None, alias="orderTotal")
     apply_service_charge: bool | None = None
     customer_discount_type: int | None = None
@@ -102,10 +111,10 @@ class PydanticPayload(_Frozen):
     auto_order_sent_to_station: bool | None = None
     auto_accept_terminal: int | None = None
     delivery_fee: Decimal | None = None
-    service: PydanticService | None = None
-    customer: PydanticCustomer | None = None
+    service: Annotated[PydanticService | None, _Absent] = None
+    customer: Annotated[PydanticCustomer | None, _Absent] = None
     products: tuple[PydanticLine, ...] = ()
-    meta: PydanticMeta | None = None
+    meta: Annotated[PydanticMeta | None, _Absent] = None
     customer_id: int | str | None = None
     sale_type_id: int | None = None
     payload_updated_at: datetime | None = None
@@ -133,9 +142,9 @@ class PydanticOrder(_Frozen):
     status: OrderStatus | str | None = Field(None, union_mode="left_to_right")
     receive_user_id: int | None = None
     receive_terminal_id: int | None = None
-    payload: PydanticPayload | None = None
+    payload: Annotated[PydanticPayload | None, _Absent] = None
     integration_response: Any = None
-    receipt: PydanticReceipt | None = None
+    receipt: Annotated[PydanticReceipt | None, _Absent] = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
     number: str | None = None
