@@ -14,7 +14,14 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-from clopos_async import Order, Page, ResponseValidationError, RetryPolicy
+from clopos_async import (
+    AsyncPaginator,
+    DegradedItem,
+    Order,
+    Page,
+    ResponseValidationError,
+    RetryPolicy,
+)
 from clopos_async.export import make_writer
 from clopos_async.serde import StructureError, structure, structure_created_order
 from clopos_async.testing import FakeClopos, FaultPlan, make_orders
@@ -196,3 +203,24 @@ async def test_soak_every_order_once_through_faults_and_bad_data() -> None:
     assert len(spoiled) > 10
     assert {note.id for page in pages for note in page.degraded} == spoiled
     assert all(len(page.raw_items) == len(page.items) for page in pages)
+
+
+async def test_degraded_notes_follow_their_items_when_repeats_are_dropped() -> None:
+    # Page 2 repeats page 1's last order (an order created meanwhile pushed it over the
+    # boundary); the repeat is dropped, so the degraded note must move from index 2 to 1.
+    def page(number: int, ids: list[int], bad: int) -> Page[Order]:
+        items = [Order(id=i) for i in ids]
+        note = DegradedItem(index=ids.index(bad), id=bad, problems=("venue_id: ...",))
+        return Page(items=items, page=number, limit=3, total=7,
+                    raw_items=[{"id": i} for i in ids], degraded=(note,))  # fmt: skip
+
+    pages = {1: page(1, [1, 2, 3], bad=2), 2: page(2, [3, 4, 5], bad=4),
+             3: page(3, [6], bad=6)}  # fmt: skip
+
+    async def fetch(number: int) -> Page[Order]:
+        return pages[number]
+
+    seen = [p async for p in AsyncPaginator(fetch, limit=3).pages()]
+    assert [[o.id for o in p.items] for p in seen] == [[1, 2, 3], [4, 5], [6]]
+    assert [[(d.index, d.id) for d in p.degraded] for p in seen] == [[(1, 2)], [(0, 4)], [(0, 6)]]
+    assert all(p.raw_items[d.index]["id"] == d.id for p in seen for d in p.degraded)
