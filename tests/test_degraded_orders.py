@@ -91,7 +91,7 @@ async def test_one_bad_order_never_costs_the_others(
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == len(spoiled)
     for (_, note), message in zip(degraded, warnings, strict=True):
-        assert f"order {note.id!r}" in message and note.problems[0] in message
+        assert f"Order {note.id!r}" in message and note.problems[0] in message
     # What could be typed came through: a spoiled order keeps its status and payload.
     page, note = degraded[0]
     assert page.items[note.index].status is not None and page.items[note.index].payload
