@@ -19,18 +19,12 @@ import attrs
 from .auth import Credentials, IssuedToken, TokenManager
 from .errors import CloposError, RateLimitError
 from .hooks import Hook, RequestEvent, ResponseEvent, RetryEvent, call_hook
+from .quota_headers import RateLimit
 from .ratelimit import AdmissionGate, RateLimitState
 from .retry import RetryPolicy, call_with_retries
 from .transport import HttpTransport, Request, Response
 from .versions import ApiVersion, get_version
-from .wire import (
-    Envelope,
-    RateLimitInfo,
-    encode_json,
-    parse_rate_limit,
-    read_envelope,
-    validation_error,
-)
+from .wire import Envelope, encode_json, read_envelope, validation_error
 
 __all__ = ["DEFAULT_BASE_URL", "AsyncClopos", "Reply"]
 
@@ -54,7 +48,7 @@ class Reply:
     response: Response
     method: str
     path: str
-    rate_limit: RateLimitInfo | None = None
+    rate_limit: RateLimit | None = None
 
 
 def _client_timeout(timeout: float | aiohttp.ClientTimeout) -> aiohttp.ClientTimeout:
@@ -220,7 +214,7 @@ class AsyncClopos:
         )
         envelope = read_envelope(
             response.status, response.headers, response.body,
-            method="POST", path=path, auth_endpoint=True,
+            method="POST", path=path, auth_endpoint=True, now=time.time(),
         )
         body = envelope.raw if isinstance(envelope.raw, dict) else {}
         token = body.get("token")
@@ -296,9 +290,12 @@ class AsyncClopos:
                 logger.debug("%s %s failed: %s (attempt %d, idempotency key %s)",
                              method, path, type(exc).__name__, attempt, key)
                 raise
-            rate_limit = parse_rate_limit(response.headers, now=time.time(),
-                                          prefer=self.version.rate_limit_header_prefix)
-            self._gate.observe(rate_limit)
+            received_at = time.time()
+            rate_limit = RateLimit.from_headers(
+                response.headers, now=received_at, window=self.version.rate_limit_window,
+                prefer=self.version.rate_limit_header_prefix,
+            )
+            self._gate.observe(rate_limit, success=200 <= response.status < 300)
         logger.debug("%s %s -> %d in %.0f ms (attempt %d, idempotency key %s)",
                      method, path, response.status, response.elapsed * 1000, attempt, key)
         if self._on_response is not None:
@@ -306,7 +303,8 @@ class AsyncClopos:
                 method, path, attempt, response.status, response.elapsed, response.headers, key
             ))
         envelope = read_envelope(response.status, response.headers, response.body,
-                                 method=method, path=path)
+                                 method=method, path=path, now=received_at,
+                                 rate_limit_window=self.version.rate_limit_window)
         reply = Reply(envelope=envelope, response=response, method=method, path=path,
                       rate_limit=rate_limit)
         _last_reply.set((id(self._transport), reply))
