@@ -28,8 +28,11 @@ from .errors import (
     OutcomeUnknownError,
     PermissionDeniedError,
     RateLimitError,
+    RedirectError,
+    ResponseTooLargeError,
     ResponseValidationError,
     ServerError,
+    UnprocessableEntityError,
 )
 from .models.enums import DiscountType, OrderStatus
 from .models.new_order import NewOrder, NewOrderCustomer, NewOrderModifier, NewOrderProduct
@@ -91,10 +94,13 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "RateLimitState",
+    "RedirectError",
     "Reply",
+    "ResponseTooLargeError",
     "ResponseValidationError",
     "RetryPolicy",
     "ServerError",
     "SnapshotProduct",
+    "UnprocessableEntityError",
     "__version__",
 ]
