@@ -34,6 +34,7 @@ from .errors import (
     ServerError,
     UnprocessableEntityError,
 )
+from .idempotency import new_idempotency_key
 from .models.enums import DiscountType, OrderStatus
 from .models.new_order import NewOrder, NewOrderCustomer, NewOrderModifier, NewOrderProduct
 from .models.orders import (
@@ -103,4 +104,5 @@ __all__ = [
     "SnapshotProduct",
     "UnprocessableEntityError",
     "__version__",
+    "new_idempotency_key",
 ]

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import copy
 import functools
 import logging
 import os
 import time
-import uuid
 from collections.abc import Mapping, Sequence
 from types import TracebackType
 from typing import Any
@@ -17,12 +17,19 @@ import aiohttp
 import attrs
 
 from .auth import Credentials, IssuedToken, TokenManager
+from .endpoints import (
+    check_base_url,
+    check_max_response_bytes,
+    check_request_path,
+    is_plain_http_to_another_host,
+)
 from .errors import CloposError, RateLimitError
 from .hooks import Hook, RequestEvent, ResponseEvent, RetryEvent, call_hook
+from .idempotency import attach_key, new_idempotency_key
 from .quota_headers import RateLimit
 from .ratelimit import AdmissionGate, RateLimitState
 from .retry import RetryPolicy, call_with_retries
-from .transport import HttpTransport, Request, Response
+from .transport import DEFAULT_MAX_RESPONSE_BYTES, HttpTransport, Request, Response
 from .versions import ApiVersion, get_version
 from .wire import Envelope, encode_json, read_envelope, validation_error
 
@@ -97,6 +104,7 @@ class AsyncClopos:
         session: aiohttp.ClientSession | None = None,
         retry: RetryPolicy | None = None,
         max_concurrency: int = 8,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         retry_ambiguous_writes: bool = False,
         on_request: Hook[RequestEvent] | None = None,
         on_response: Hook[ResponseEvent] | None = None,
@@ -104,8 +112,7 @@ class AsyncClopos:
     ) -> None:
         self.version: ApiVersion = get_version(api_version)
         venue = str(venue_id) if venue_id is not None else None
-        if not isinstance(base_url, str) or not base_url.startswith(("http://", "https://")):
-            raise ValueError(f"base_url must be an http(s) URL, got {base_url!r}")
+        base_url = check_base_url(base_url)
         if session is not None and not isinstance(session, aiohttp.ClientSession):
             raise TypeError("session must be an aiohttp.ClientSession")
         if self.version.sends_brand_header:
@@ -146,9 +153,13 @@ class AsyncClopos:
         self._retry_ambiguous_writes = retry_ambiguous_writes
         self._gate = AdmissionGate(max_concurrency)
         self._on_request, self._on_response, self._on_retry = on_request, on_response, on_retry
-        self.base_url = base_url.rstrip("/")
+        self.base_url = base_url
+        if is_plain_http_to_another_host(base_url):
+            logger.warning("base_url %s is plain http:// to a non-loopback host: the token "
+                           "and credentials cross the network unencrypted", base_url)
         self._transport = HttpTransport(
-            self.base_url, timeout=_client_timeout(timeout), session=session
+            self.base_url, timeout=_client_timeout(timeout), session=session,
+            max_response_bytes=check_max_response_bytes(max_response_bytes),
         )
         from .resources.orders import OrdersResource  # resources import the client's types
 
@@ -351,12 +362,14 @@ class AsyncClopos:
         """Send an authenticated request to ``path`` (relative to the base URL) and decode it.
 
         The escape hatch for endpoints without a typed method; it retries and paces like
-        every other call. POSTs always carry an Idempotency-Key (yours, else a new uuid4),
-        the same one on every attempt.
+        every other call. ``path`` starts with ``/`` and has no dot segments. POSTs always
+        carry an Idempotency-Key (yours, else a new one), the same one on every attempt; if
+        the call is cancelled, the `asyncio.CancelledError` carries it as ``idempotency_key``.
         """
+        check_request_path(path)
         method = method.upper()
         if method == "POST" and idempotency_key is None:
-            idempotency_key = str(uuid.uuid4())
+            idempotency_key = new_idempotency_key()
         request = Request(
             method,
             path,
@@ -365,13 +378,18 @@ class AsyncClopos:
             timeout=self._timeout,
             idempotency_key=idempotency_key,
         )
-        return await call_with_retries(
-            lambda attempt: self._attempt(request, attempt),
-            policy=self._retry,
-            idempotent=method != "POST",
-            # A replayed create is safe where the API honours Idempotency-Key (v1) or
-            # where the caller accepted the risk.
-            replay_safe=self.version.documents_idempotency or self._retry_ambiguous_writes,
-            idempotency_key=idempotency_key,
-            before_wait=functools.partial(self._before_retry, request),
-        )
+        try:
+            return await call_with_retries(
+                lambda attempt: self._attempt(request, attempt),
+                policy=self._retry,
+                idempotent=method != "POST",
+                # A replayed create is safe where the API honours Idempotency-Key (v1) or
+                # where the caller accepted the risk.
+                replay_safe=self.version.documents_idempotency or self._retry_ambiguous_writes,
+                idempotency_key=idempotency_key,
+                before_wait=functools.partial(self._before_retry, request),
+            )
+        except asyncio.CancelledError as cancelled:
+            if idempotency_key is not None:  # the POST may have been sent: say with what key
+                attach_key(cancelled, idempotency_key)
+            raise

@@ -363,7 +363,8 @@ def structure(data: object, cls: type[T]) -> T:
     try:
         return converter.structure(data, cls)
     except _DATA_ERRORS as exc:
-        raise _as_structure_error(exc, cls) from exc
+        error = _as_structure_error(exc, cls)
+        raise error from _cause(error, exc)
 
 
 def structure_list(items: list[object], cls: type[T]) -> list[T]:
@@ -384,7 +385,8 @@ def structure_list(items: list[object], cls: type[T]) -> list[T]:
     try:
         return [hook(item, cls) for item in items]
     except _DATA_ERRORS as exc:
-        raise _as_structure_error(_locate_item(items, hook, cls, exc), cls) from exc
+        error = _as_structure_error(_locate_item(items, hook, cls, exc), cls)
+        raise error from _cause(error, exc)
 
 
 def structure_created_order(data: object) -> Order:
@@ -429,6 +431,12 @@ def _as_structure_error(exc: Exception, cls: Any) -> StructureError:
     if exc.model is None:
         exc.model = _name(cls)
     return exc
+
+
+def _cause(error: StructureError, exc: Exception) -> Exception | None:
+    # An error that is already a StructureError is raised as itself: it must not become its
+    # own __cause__ (a cycle that tracebacks and error reporters choke on).
+    return None if error is exc else exc
 
 
 def _name(tp: Any) -> str:

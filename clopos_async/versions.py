@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Literal
-from urllib.parse import quote
 
 import attrs
 
 from .auth import Credentials
+from .endpoints import path_segment
 from .models.enums import OrderStatus
 from .models.new_order import NewOrder
 
@@ -53,7 +53,7 @@ class ApiVersion:
         """Path of the orders collection, or of one order (its id URL-quoted)."""
         if order_id is None:
             return f"{self.prefix}/orders"
-        return f"{self.prefix}/orders/{quote(str(order_id), safe='')}"
+        return f"{self.prefix}/orders/{path_segment(order_id, name='order_id')}"
 
     def auth_body(self, credentials: Credentials) -> dict[str, str]:
         """The JSON body of the token exchange."""
