@@ -271,13 +271,24 @@ class AsyncClopos:
         return view
 
     async def _authorized_send(self, request: Request) -> Response:
-        """Send with the current token; on a 401, refresh once and replay once."""
+        """Send with the current token; on a 401, replay with a newer token.
+
+        A token obtained moments ago is first replayed as is (a stray 401 costs no exchange);
+        if it is rejected again, or is older, one exchange (shared with every caller that
+        saw the same rejection) gives the token for the last replay.
+        """
         token = await self._tokens.token()
         response = await self._transport.send(self._with_auth(request, token))
-        if response.status == 401 and self._tokens.can_refresh:
-            fresh = await self._tokens.invalidate(token)
-            if fresh is not None:
-                response = await self._transport.send(self._with_auth(request, fresh))
+        for replay in range(2):
+            if response.status != 401 or not self._tokens.can_refresh:
+                break
+            replacement = await self._tokens.invalidate(token, may_reuse=replay == 0)
+            if replacement is None:
+                break
+            reused, token = replacement == token, replacement
+            response = await self._transport.send(self._with_auth(request, token))
+            if not reused:
+                break  # a token newer than the rejection was rejected too: that is the answer
         return response
 
     def _with_auth(self, request: Request, token: str) -> Request:
