@@ -176,3 +176,19 @@ async def test_overflowing_headers_on_a_create_do_not_lose_the_order() -> None:
             assert order.id is not None  # before: a bare OverflowError, after the create
             assert clopos.rate_limit.limit is None and clopos.rate_limit.remaining is None
         assert fake.counters.orders_created == 1
+
+
+# -- the fake's own arithmetic (issue 8 item 15) -------------------------------------------
+
+
+def test_the_fake_announces_a_full_window_not_one_second_more() -> None:
+    from clopos_async.testing.quota import Quota, SlidingWindows, limit_headers
+
+    # A monotonic time where window[0] + 60 - now is 60.000000000000455 in floats.
+    now = 4036.0022999937096
+    windows = SlidingWindows(Quota(limit=5, window=60.0))
+    verdict = windows.admit("tenant", now)
+    assert limit_headers(windows.quota, "v2", verdict)["RateLimit-Reset"] == "60"
+    precise = SlidingWindows(Quota(limit=5, window=60.0, precise_reset=True))
+    headers = limit_headers(precise.quota, "v2", precise.admit("tenant", now))
+    assert headers["RateLimit-Reset"] == "60.000"
