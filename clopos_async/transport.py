@@ -164,8 +164,11 @@ class HttpTransport:
         limit = self.max_response_bytes
         declared = response.content_length
         encoded = response.headers.get("Content-Encoding", "identity").lower() != "identity"
-        if declared is not None and declared > limit and not encoded:
-            raise _too_large(response, request, limit, b"")
+        if declared is not None and not encoded:
+            # aiohttp reads exactly Content-Length bytes of a plain body: checked up front.
+            if declared > limit:
+                raise _too_large(response, request, limit, b"")
+            return await response.read()
         chunks: list[bytes] = []
         size = 0
         async for chunk in response.content.iter_chunked(_CHUNK):
