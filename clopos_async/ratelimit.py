@@ -23,7 +23,7 @@ from contextlib import asynccontextmanager
 import attrs
 
 from .errors import RateLimitError
-from .quota_headers import RateLimit
+from .quota_headers import MAX_WINDOW, RateLimit
 
 __all__ = ["AdmissionGate", "RateLimitState"]
 
@@ -34,7 +34,6 @@ _PROBE_PATIENCE = 1.0
 _SEND_LOG = 1000
 # Slack between our send time and the server's arrival time.
 _ARRIVAL_MARGIN = 0.02
-_MAX_WINDOW = 3600.0
 
 
 @attrs.frozen
@@ -187,7 +186,7 @@ class AdmissionGate:
         if info.reset_after is not None:
             self._coarse_reset = float(info.reset_after).is_integer()
             # A reset never exceeds the window; the largest one seen is our best guess of it.
-            self._window = max(self._window or 0.0, min(info.reset_after, _MAX_WINDOW))
+            self._window = max(self._window or 0.0, min(info.reset_after, MAX_WINDOW))
         self._remaining = info.remaining
         # Other requests in flight may not be counted in that number yet.
         self._budget = (
