@@ -90,10 +90,8 @@ def path_segment(value: str | int, *, name: str) -> str:
     A quoted ``"../x"`` stays one segment (``..%2Fx``); a bare ``.`` or ``..`` would not.
     """
     text = str(value)
-    if not text.strip():
-        raise ValueError(f"{name} must not be empty")
-    if text in (".", ".."):
-        raise ValueError(f"{name} must be an id, not {text!r}")
+    if not text.strip() or text in (".", ".."):
+        raise ValueError(f"{name} must be a non-empty id other than '.' or '..', got {text!r}")
     return quote(text, safe="")
 
 

@@ -169,7 +169,7 @@ async def test_dot_ids_never_go_out_as_dot_segments(call: Callable[[AsyncClopos]
         return web.json_response({"success": True, "data": {"id": 1}})
 
     async with serve(handler) as url, client(url) as clopos:
-        with pytest.raises(ValueError, match=r"order_id must be an id"):
+        with pytest.raises(ValueError, match=r"order_id must be a non-empty id other than"):
             await call(clopos)
         await clopos.orders.get("../auth")  # one quoted segment, not a walk up
     assert [r[1] for r in recorder.requests] == ["/open-api/v2/orders/..%2Fauth"]
