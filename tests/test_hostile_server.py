@@ -15,6 +15,9 @@ from typing import Any
 
 import pytest
 from aiohttp import web
+from hypothesis import given
+from hypothesis import strategies as st
+from yarl import URL
 
 from clopos_async import (
     APIConnectionError,
@@ -27,6 +30,7 @@ from clopos_async import (
     ResponseTooLargeError,
     new_idempotency_key,
 )
+from clopos_async.endpoints import check_request_path
 from clopos_async.models.orders import Order
 from clopos_async.serde import StructureError, structure
 from clopos_async.testing.responses import drop_connection
@@ -285,3 +289,15 @@ async def test_a_cancelled_create_carries_its_idempotency_key() -> None:
 def test_new_idempotency_key_gives_fresh_keys() -> None:
     keys = {new_idempotency_key() for _ in range(100)}
     assert len(keys) == 100 and all(len(key) == 36 for key in keys)
+
+
+@given(st.text(max_size=30).map(lambda tail: "/" + tail) | st.text(max_size=30))
+def test_any_accepted_path_stays_on_the_base_url(path: str) -> None:
+    base = "https://api.example:8443/open-api"
+    try:
+        check_request_path(path)
+    except ValueError:
+        return
+    url = URL(base + path, encoded=True)
+    assert (url.scheme, url.host, url.port, url.user) == ("https", "api.example", 8443, None)
+    assert url.raw_path.startswith("/open-api/") and "/../" not in url.raw_path + "/"
