@@ -63,7 +63,7 @@ class OversizedOnce:
 
 
 async def test_soak_every_order_exactly_once_and_only_typed_errors() -> None:
-    plan = FaultPlan.mixed(0.15, seed=20, slow_seconds=0.02, max_consecutive=2)
+    plan = FaultPlan.mixed(0.3, seed=20, slow_seconds=0.02, max_consecutive=2)
     oversized_page = OversizedOnce(page="13")
     middlewares = [absurd_rate_limit_headers(seed=21), oversized_page.middleware]
     async with FakeClopos(orders=ORDERS, faults=plan, middlewares=middlewares) as fake:
