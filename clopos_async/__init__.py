@@ -28,9 +28,13 @@ from .errors import (
     OutcomeUnknownError,
     PermissionDeniedError,
     RateLimitError,
+    RedirectError,
+    ResponseTooLargeError,
     ResponseValidationError,
     ServerError,
+    UnprocessableEntityError,
 )
+from .idempotency import new_idempotency_key
 from .models.enums import DiscountType, OrderStatus
 from .models.new_order import NewOrder, NewOrderCustomer, NewOrderModifier, NewOrderProduct
 from .models.orders import (
@@ -92,10 +96,14 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "RateLimitState",
+    "RedirectError",
     "Reply",
+    "ResponseTooLargeError",
     "ResponseValidationError",
     "RetryPolicy",
     "ServerError",
     "SnapshotProduct",
+    "UnprocessableEntityError",
     "__version__",
+    "new_idempotency_key",
 ]

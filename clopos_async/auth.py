@@ -63,6 +63,10 @@ class IssuedToken:
 # After a failed exchange, further ones wait this long (doubling per failure, capped).
 _FAILURE_COOLDOWN = 0.5
 _MAX_COOLDOWN = 30.0
+# A 401 on a token obtained less than this long ago is replayed with it once before a new
+# exchange: gateways answer the odd 401 on a healthy token, and exchanging on each of them
+# would spend the auth quota (60 per minute per IP) in seconds.
+_COALESCE_WINDOW = 30.0
 
 
 def _consume_exception(future: asyncio.Future[IssuedToken]) -> None:
@@ -98,6 +102,7 @@ class TokenManager:
             IssuedToken(static_token, float("inf")) if static_token is not None else None
         )
         self._lifetime = 3600.0
+        self._obtained_at: float | None = None  # when the current token was exchanged
         self._inflight: asyncio.Future[IssuedToken] | None = None
         self._recent_failure: tuple[Exception, float] | None = None
         self._failures = 0
@@ -125,18 +130,28 @@ class TokenManager:
             return current.value
         return (await self._refresh(stale=current)).value
 
-    async def invalidate(self, rejected: str) -> str | None:
-        """Drop a token the server rejected (401) and return a new one, or None if impossible.
+    async def invalidate(self, rejected: str, *, may_reuse: bool = False) -> str | None:
+        """The token to replay a request the server rejected (401) with, or None if impossible.
 
-        Callers that saw the same rejected token share one exchange; a caller whose token
-        was already replaced gets the replacement without another exchange.
+        A token obtained since the rejected one was handed out is returned as is (callers
+        that saw the same rejection share one exchange). With ``may_reuse``, a rejected token
+        obtained moments ago is returned too: replay with it once before exchanging, so a
+        storm of stray 401s costs no exchanges. Otherwise the token is exchanged.
         """
         if self._exchange is None:
             return None
         current = self._token
         if current is not None and current.value != rejected and self._fresh(current):
             return current.value
+        if may_reuse and current is not None and self._obtained_recently() and self._fresh(
+            current
+        ):
+            return current.value
         return (await self._refresh(stale=current, force=True)).value
+
+    def _obtained_recently(self) -> bool:
+        obtained = self._obtained_at
+        return obtained is not None and self._clock() - obtained < _COALESCE_WINDOW
 
     async def _refresh(self, *, stale: IssuedToken | None, force: bool = False) -> IssuedToken:
         if self._exchange is None:
@@ -171,6 +186,7 @@ class TokenManager:
         self._failures = 0
         self._recent_failure = None
         self._lifetime = max(issued.expires_at - self._clock(), 0.0)
+        self._obtained_at = self._clock()
         self._token = issued
         return issued
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import copy
 import functools
 import logging
 import os
 import time
-import uuid
 from collections.abc import Mapping, Sequence
 from types import TracebackType
 from typing import Any
@@ -17,20 +17,21 @@ import aiohttp
 import attrs
 
 from .auth import Credentials, IssuedToken, TokenManager
+from .endpoints import (
+    check_base_url,
+    check_max_response_bytes,
+    check_request_path,
+    is_plain_http_to_another_host,
+)
 from .errors import CloposError, RateLimitError
 from .hooks import Hook, RequestEvent, ResponseEvent, RetryEvent, call_hook
+from .idempotency import attach_key, new_idempotency_key
+from .quota_headers import RateLimit
 from .ratelimit import AdmissionGate, RateLimitState
 from .retry import RetryPolicy, call_with_retries
-from .transport import HttpTransport, Request, Response
+from .transport import DEFAULT_MAX_RESPONSE_BYTES, HttpTransport, Request, Response
 from .versions import ApiVersion, get_version
-from .wire import (
-    Envelope,
-    RateLimitInfo,
-    encode_json,
-    parse_rate_limit,
-    read_envelope,
-    validation_error,
-)
+from .wire import Envelope, encode_json, read_envelope, validation_error
 
 __all__ = ["DEFAULT_BASE_URL", "AsyncClopos", "Reply"]
 
@@ -54,7 +55,7 @@ class Reply:
     response: Response
     method: str
     path: str
-    rate_limit: RateLimitInfo | None = None
+    rate_limit: RateLimit | None = None
 
 
 def _client_timeout(timeout: float | aiohttp.ClientTimeout) -> aiohttp.ClientTimeout:
@@ -104,6 +105,7 @@ class AsyncClopos:
         session: aiohttp.ClientSession | None = None,
         retry: RetryPolicy | None = None,
         max_concurrency: int = 8,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         retry_ambiguous_writes: bool = False,
         on_request: Hook[RequestEvent] | None = None,
         on_response: Hook[ResponseEvent] | None = None,
@@ -117,8 +119,7 @@ class AsyncClopos:
         self.strict = strict
         self.version: ApiVersion = get_version(api_version)
         venue = str(venue_id) if venue_id is not None else None
-        if not isinstance(base_url, str) or not base_url.startswith(("http://", "https://")):
-            raise ValueError(f"base_url must be an http(s) URL, got {base_url!r}")
+        base_url = check_base_url(base_url)
         if session is not None and not isinstance(session, aiohttp.ClientSession):
             raise TypeError("session must be an aiohttp.ClientSession")
         if self.version.sends_brand_header:
@@ -159,9 +160,13 @@ class AsyncClopos:
         self._retry_ambiguous_writes = retry_ambiguous_writes
         self._gate = AdmissionGate(max_concurrency)
         self._on_request, self._on_response, self._on_retry = on_request, on_response, on_retry
-        self.base_url = base_url.rstrip("/")
+        self.base_url = base_url
+        if is_plain_http_to_another_host(base_url):
+            logger.warning("base_url %s is plain http:// to a non-loopback host: the token "
+                           "and credentials cross the network unencrypted", base_url)
         self._transport = HttpTransport(
-            self.base_url, timeout=_client_timeout(timeout), session=session
+            self.base_url, timeout=_client_timeout(timeout), session=session,
+            max_response_bytes=check_max_response_bytes(max_response_bytes),
         )
         from .resources.orders import OrdersResource  # resources import the client's types
 
@@ -227,7 +232,7 @@ class AsyncClopos:
         )
         envelope = read_envelope(
             response.status, response.headers, response.body,
-            method="POST", path=path, auth_endpoint=True,
+            method="POST", path=path, auth_endpoint=True, now=time.time(),
         )
         body = envelope.raw if isinstance(envelope.raw, dict) else {}
         token = body.get("token")
@@ -273,13 +278,24 @@ class AsyncClopos:
         return view
 
     async def _authorized_send(self, request: Request) -> Response:
-        """Send with the current token; on a 401, refresh once and replay once."""
+        """Send with the current token; on a 401, replay with a newer token.
+
+        A token obtained moments ago is first replayed as is (a stray 401 costs no exchange);
+        if it is rejected again, or is older, one exchange (shared with every caller that
+        saw the same rejection) gives the token for the last replay.
+        """
         token = await self._tokens.token()
         response = await self._transport.send(self._with_auth(request, token))
-        if response.status == 401 and self._tokens.can_refresh:
-            fresh = await self._tokens.invalidate(token)
-            if fresh is not None:
-                response = await self._transport.send(self._with_auth(request, fresh))
+        for replay in range(2):
+            if response.status != 401 or not self._tokens.can_refresh:
+                break
+            replacement = await self._tokens.invalidate(token, may_reuse=replay == 0)
+            if replacement is None:
+                break
+            reused, token = replacement == token, replacement
+            response = await self._transport.send(self._with_auth(request, token))
+            if not reused:
+                break  # a token newer than the rejection was rejected too: that is the answer
         return response
 
     def _with_auth(self, request: Request, token: str) -> Request:
@@ -303,9 +319,12 @@ class AsyncClopos:
                 logger.debug("%s %s failed: %s (attempt %d, idempotency key %s)",
                              method, path, type(exc).__name__, attempt, key)
                 raise
-            rate_limit = parse_rate_limit(response.headers, now=time.time(),
-                                          prefer=self.version.rate_limit_header_prefix)
-            self._gate.observe(rate_limit)
+            received_at = time.time()
+            rate_limit = RateLimit.from_headers(
+                response.headers, now=received_at, window=self.version.rate_limit_window,
+                prefer=self.version.rate_limit_header_prefix,
+            )
+            self._gate.observe(rate_limit, success=200 <= response.status < 300)
         logger.debug("%s %s -> %d in %.0f ms (attempt %d, idempotency key %s)",
                      method, path, response.status, response.elapsed * 1000, attempt, key)
         if self._on_response is not None:
@@ -313,7 +332,8 @@ class AsyncClopos:
                 method, path, attempt, response.status, response.elapsed, response.headers, key
             ))
         envelope = read_envelope(response.status, response.headers, response.body,
-                                 method=method, path=path)
+                                 method=method, path=path, now=received_at,
+                                 rate_limit_window=self.version.rate_limit_window)
         reply = Reply(envelope=envelope, response=response, method=method, path=path,
                       rate_limit=rate_limit)
         _last_reply.set((id(self._transport), reply))
@@ -360,12 +380,14 @@ class AsyncClopos:
         """Send an authenticated request to ``path`` (relative to the base URL) and decode it.
 
         The escape hatch for endpoints without a typed method; it retries and paces like
-        every other call. POSTs always carry an Idempotency-Key (yours, else a new uuid4),
-        the same one on every attempt.
+        every other call. ``path`` starts with ``/`` and has no dot segments. POSTs always
+        carry an Idempotency-Key (yours, else a new one), the same one on every attempt; if
+        the call is cancelled, the `asyncio.CancelledError` carries it as ``idempotency_key``.
         """
+        check_request_path(path)
         method = method.upper()
         if method == "POST" and idempotency_key is None:
-            idempotency_key = str(uuid.uuid4())
+            idempotency_key = new_idempotency_key()
         request = Request(
             method,
             path,
@@ -374,13 +396,18 @@ class AsyncClopos:
             timeout=self._timeout,
             idempotency_key=idempotency_key,
         )
-        return await call_with_retries(
-            lambda attempt: self._attempt(request, attempt),
-            policy=self._retry,
-            idempotent=method != "POST",
-            # A replayed create is safe where the API honours Idempotency-Key (v1) or
-            # where the caller accepted the risk.
-            replay_safe=self.version.documents_idempotency or self._retry_ambiguous_writes,
-            idempotency_key=idempotency_key,
-            before_wait=functools.partial(self._before_retry, request),
-        )
+        try:
+            return await call_with_retries(
+                lambda attempt: self._attempt(request, attempt),
+                policy=self._retry,
+                idempotent=method != "POST",
+                # A replayed create is safe where the API honours Idempotency-Key (v1) or
+                # where the caller accepted the risk.
+                replay_safe=self.version.documents_idempotency or self._retry_ambiguous_writes,
+                idempotency_key=idempotency_key,
+                before_wait=functools.partial(self._before_retry, request),
+            )
+        except asyncio.CancelledError as cancelled:
+            if idempotency_key is not None:  # the POST may have been sent: say with what key
+                attach_key(cancelled, idempotency_key)
+            raise

@@ -9,23 +9,30 @@ CloposError
 │   │   ├── PermissionDeniedError   403
 │   │   ├── NotFoundError           404
 │   │   ├── ConflictError           409
+│   │   ├── UnprocessableEntityError 422 (every message the body lists is shown)
 │   │   ├── RateLimitError          429 (.retry_after)
+│   │   ├── RedirectError           3xx: never followed (it could take the token elsewhere)
 │   │   └── ServerError             5xx
 │   ├── APIConnectionError        no usable answer: refused, reset, DNS, ...
 │   │   └── APITimeoutError
+│   ├── ResponseTooLargeError     the body exceeded max_response_bytes (never retried)
 │   └── ResponseValidationError   a 2xx body that is not JSON or cannot be structured
 └── OutcomeUnknownError           a create whose result cannot be known (see the README)
 ```
 
 Bad arguments raise `ValueError`/`TypeError` before anything is sent; they are not API errors.
 Messages never contain tokens or secrets: they are built from the server's `error`/`message`
-fields, the status code and the request path only.
+fields, the status code and the request path only. Server text is data: ``str(exc)`` shows it
+with control characters escaped and its length bounded (`shown`); the raw text stays on the
+exception (``message``, ``body``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+
+from .shown import shown
 
 __all__ = [
     "APIConnectionError",
@@ -40,8 +47,11 @@ __all__ = [
     "OutcomeUnknownError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RedirectError",
+    "ResponseTooLargeError",
     "ResponseValidationError",
     "ServerError",
+    "UnprocessableEntityError",
 ]
 
 
@@ -59,8 +69,8 @@ class APIError(CloposError):
         self.path = path
 
     def __str__(self) -> str:
-        where = f" ({self.method} {self.path})" if self.method and self.path else ""
-        return f"{self.message}{where}"
+        where = f" ({self.method} {shown(self.path, 200)})" if self.method and self.path else ""
+        return f"{shown(self.message)}{where}"
 
 
 class APIStatusError(APIError):
@@ -95,13 +105,13 @@ class APIStatusError(APIError):
         self.headers: Mapping[str, str] = headers if headers is not None else {}
 
     def __str__(self) -> str:
-        code = f" [{self.error_code}]" if self.error_code else ""
+        code = f" [{shown(self.error_code, 100)}]" if self.error_code else ""
         return f"HTTP {self.status_code}{code}: {super().__str__()}"
 
     def __repr__(self) -> str:
         return (
             f"{type(self).__name__}(status_code={self.status_code!r}, "
-            f"error_code={self.error_code!r}, message={self.message!r})"
+            f"error_code={self.error_code!r}, message={shown(self.message)!r})"
         )
 
 
@@ -123,6 +133,18 @@ class NotFoundError(APIStatusError):
 
 class ConflictError(APIStatusError):
     """409: a duplicate unique field, or an Idempotency-Key reused with a different body."""
+
+
+class UnprocessableEntityError(APIStatusError):
+    """422: the request was understood but failed validation; every message is in ``str()``."""
+
+
+class RedirectError(APIStatusError):
+    """3xx: the API never redirects, so the answer is an error, not followed.
+
+    Following it would send the token to wherever ``Location`` (``headers["location"]``)
+    points; a moved ``base_url`` is a configuration change to make on purpose.
+    """
 
 
 class RateLimitError(APIStatusError):
@@ -154,6 +176,31 @@ class APIConnectionError(APIError):
 
 class APITimeoutError(APIConnectionError):
     """The request did not complete within its timeout."""
+
+
+class ResponseTooLargeError(APIError):
+    """The response body exceeded the client's ``max_response_bytes`` (decompressed).
+
+    Not retried: the same request would bring the same body. ``prefix`` holds the first
+    bytes only (at most `PREFIX_BYTES`), never the giant body.
+    """
+
+    PREFIX_BYTES = 1024
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        limit: int,
+        status_code: int,
+        prefix: bytes = b"",
+        method: str | None = None,
+        path: str | None = None,
+    ):
+        super().__init__(message, method=method, path=path)
+        self.limit = limit
+        self.status_code = status_code
+        self.prefix = bytes(prefix[: self.PREFIX_BYTES])
 
 
 class ResponseValidationError(APIError):

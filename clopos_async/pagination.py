@@ -1,11 +1,15 @@
 """Auto-pagination over page/limit listings, optionally fetching pages concurrently.
 
 Stop rules (REFERENCE §2.5): a short page, an empty page, ``page >= total_pages`` or
-``page * limit >= total``. A server that answers a different page than asked, or the same
-page twice, raises `PaginationError` rather than looping. Items that slid over a page
-boundary because orders were created during the listing (the last items of page N shown
-again at the top of page N+1) are yielded once: the previous page's keys are remembered,
-so memory stays bounded by one page.
+``page * limit >= total``. Items that slid over a page boundary because orders were created
+during the listing (the last items of page N shown again at the top of page N+1) are yielded
+once.
+
+The listing must make progress, or it raises `PaginationError` rather than looping: a server
+that answers a different page than asked, a full page with no new item (the same page again,
+pages rotating or alternating), full pages that are mostly repeats several times running, or
+a listing gone far past the total the first page reported. Repeats are recognised among the
+last `REMEMBERED_KEYS` item keys, so memory stays bounded however long the listing.
 """
 
 from __future__ import annotations
@@ -28,12 +32,19 @@ import attrs
 from .errors import APIError
 from .models.page import Page
 
-__all__ = ["MAX_PAGES", "AsyncPaginator", "PaginationError"]
+__all__ = ["MAX_PAGES", "REMEMBERED_KEYS", "AsyncPaginator", "PaginationError"]
 
 T = TypeVar("T")
 
 # A safety net against a server that keeps returning full, ever-new pages.
 MAX_PAGES = 1_000_000
+# How many recent item keys are remembered to recognise repeats (100 pages of 100).
+REMEMBERED_KEYS = 10_000
+# Full pages that are mostly repeats, in a row, before the listing is declared stuck. Orders
+# created during a listing shift a few items per page, never most of several pages.
+_MOSTLY_REPEATS_IN_A_ROW = 3
+# A listing may outgrow the first page's total (orders keep coming), but not this much.
+_TOTAL_GROWTH = 2
 
 
 class PaginationError(APIError):
@@ -57,7 +68,56 @@ def _subset(page: Page[T], keep: Sequence[int]) -> Page[T]:
 
 def _item_key(item: object) -> Hashable:
     key = getattr(item, "id", None)
-    return key if key is not None else id(item)
+    # An item without an id is never a repeat: a fresh object equals nothing else (id(item)
+    # would, once the item is garbage and its address reused).
+    return key if key is not None else object()
+
+
+class _Progress:
+    """Whether a listing is advancing: repeats among recent keys, growth past the total."""
+
+    def __init__(self, limit: int) -> None:
+        self._limit = limit
+        self._recent: dict[Hashable, None] = {}  # insertion-ordered: oldest first
+        self._mostly_repeats = 0
+        self._new_items = 0
+        self._first_total: int | None = None
+
+    def new_items(self, page: Page[T], keys: Sequence[Hashable]) -> list[int]:
+        """The indexes of the page's items not seen recently; raises when stuck."""
+        if self._first_total is None:
+            self._first_total = page.total
+        fresh = [index for index, key in enumerate(keys) if key not in self._recent]
+        full = len(keys) >= max(page.limit, 1)
+        if full and not fresh:
+            raise PaginationError(
+                f"page {page.page} brings no new item (a page seen before); stopping instead "
+                "of looping (does the server ignore the page parameter?)"
+            )
+        self._mostly_repeats = self._mostly_repeats + 1 if full and 2 * len(fresh) < len(
+            keys) else 0
+        if self._mostly_repeats >= _MOSTLY_REPEATS_IN_A_ROW:
+            raise PaginationError(
+                f"pages {page.page - _MOSTLY_REPEATS_IN_A_ROW + 1}..{page.page} are mostly "
+                "items seen before; stopping instead of looping"
+            )
+        self._new_items += len(fresh)
+        total = self._first_total
+        if total is not None and self._new_items > _TOTAL_GROWTH * total + self._limit:
+            raise PaginationError(
+                f"{self._new_items} items listed while the first page reported total={total}; "
+                "stopping instead of looping"
+            )
+        self._remember(keys)
+        return fresh
+
+    def _remember(self, keys: Sequence[Hashable]) -> None:
+        recent = self._recent
+        for key in keys:
+            recent.pop(key, None)
+            recent[key] = None
+        while len(recent) > REMEMBERED_KEYS:
+            del recent[next(iter(recent))]
 
 
 class AsyncPaginator(Generic[T]):
@@ -113,6 +173,7 @@ class AsyncPaginator(Generic[T]):
     async def pages(self) -> AsyncGenerator[Page[T], None]:
         """Yield whole pages, checked and de-duplicated, in page order."""
         previous_keys: list[Hashable] | None = None
+        progress = _Progress(self._limit)
         remaining = self._max_items
         expected = self._start_page
         async with contextlib.aclosing(self._fetched_pages()) as fetched:
@@ -128,11 +189,8 @@ class AsyncPaginator(Generic[T]):
                         f"page {page.page} repeats page {page.page - 1}; stopping instead of "
                         "looping (does the server ignore the page parameter?)"
                     )
-                keep: Sequence[int] = range(len(keys))
-                if previous_keys:
-                    seen = set(previous_keys)
-                    keep = [index for index, key in enumerate(keys) if key not in seen]
                 previous_keys = keys
+                keep: Sequence[int] = progress.new_items(page, keys)
                 if remaining is not None:
                     keep = keep[:remaining]
                     remaining -= len(keep)

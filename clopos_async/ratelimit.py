@@ -6,6 +6,9 @@ requests wait until the window resets, then one probe goes out and its response 
 much room the new window has. A 429 pauses every sender until the server's wait is over.
 So a burst from many coroutines draws (almost) no 429s, and no coroutine hammers the API
 while another has been told to back off.
+
+The headers are advice: `quota_headers.RateLimit` has already dropped absurd values, and each
+response replaces what earlier ones said, so a header never outlives a later healthy response.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from contextlib import asynccontextmanager
 import attrs
 
 from .errors import RateLimitError
-from .wire import RateLimitInfo
+from .quota_headers import MAX_WINDOW, RateLimit
 
 __all__ = ["AdmissionGate", "RateLimitState"]
 
@@ -31,7 +34,6 @@ _PROBE_PATIENCE = 1.0
 _SEND_LOG = 1000
 # Slack between our send time and the server's arrival time.
 _ARRIVAL_MARGIN = 0.02
-_MAX_WINDOW = 3600.0
 
 
 @attrs.frozen
@@ -166,21 +168,30 @@ class AdmissionGate:
         self._changed.set()
         self._changed = asyncio.Event()
 
-    def observe(self, info: RateLimitInfo | None) -> None:
-        """Take in the quota a response reported (call once per response, while admitted)."""
+    def observe(self, info: RateLimit | None, *, success: bool = False) -> None:
+        """Take in the quota a response reported (call once per response, while admitted).
+
+        What the response says replaces what earlier ones said; a ``success`` (2xx) that
+        says nothing about the quota ends any wait an earlier response asked for.
+        """
         if info is None:
+            if success and self._budget is not None:
+                self._remaining, self._reset_at, self._budget = None, None, None
+                self._probe_out = False
+                self._notify()
             return
         now = self._clock()
         self._limit = info.limit if info.limit is not None else self._limit
+        self._reset_at = now + info.reset_after if info.reset_after is not None else None
         if info.reset_after is not None:
-            self._reset_at = now + info.reset_after
             self._coarse_reset = float(info.reset_after).is_integer()
             # A reset never exceeds the window; the largest one seen is our best guess of it.
-            self._window = max(self._window or 0.0, min(info.reset_after, _MAX_WINDOW))
-        if info.remaining is not None:
-            self._remaining = info.remaining
-            # Other requests in flight may not be counted in that number yet.
-            self._budget = max(info.remaining - (self._in_flight - 1), 0)
+            self._window = max(self._window or 0.0, min(info.reset_after, MAX_WINDOW))
+        self._remaining = info.remaining
+        # Other requests in flight may not be counted in that number yet.
+        self._budget = (
+            max(info.remaining - (self._in_flight - 1), 0) if info.remaining is not None else None
+        )
         self._probe_out = False
         self._notify()
 

@@ -21,6 +21,7 @@ from .errors import (
     APIStatusError,
     CloposError,
     OutcomeUnknownError,
+    ResponseTooLargeError,
     ResponseValidationError,
 )
 
@@ -139,6 +140,9 @@ def classify(exc: CloposError, *, idempotent: bool, replay_safe: bool) -> str:
     ``replay_safe``: a non-idempotent request carries an Idempotency-Key the server honours
     (v1) or the caller opted in to ``retry_ambiguous_writes``.
     """
+    if isinstance(exc, ResponseTooLargeError):
+        # The same request would bring the same body: never retried. A write was made, though.
+        return Verdict.GIVE_UP if idempotent else Verdict.UNKNOWN
     if isinstance(exc, APIConnectionError):
         retryable = True
     elif isinstance(exc, APIStatusError):

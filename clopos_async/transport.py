@@ -1,7 +1,10 @@
 """The only module that talks HTTP: one aiohttp session, one attempt per `send`.
 
 Everything above it (auth, retries, resources) deals in `Request` and `Response` values and
-the SDK's own exceptions; aiohttp's exceptions never escape this module.
+the SDK's own exceptions; aiohttp's exceptions never escape this module, not even as the
+``__cause__`` or ``__context__`` of ours: they carry the request's headers (the token).
+Bodies are read up to ``max_response_bytes`` (counted after decompression, so a gzip bomb
+stops there too).
 """
 
 from __future__ import annotations
@@ -16,11 +19,27 @@ import attrs
 from yarl import URL
 
 from ._version import __version__
-from .errors import APIConnectionError, APITimeoutError
+from .errors import APIConnectionError, APITimeoutError, ResponseTooLargeError
+from .shown import shown
 
-__all__ = ["HttpTransport", "Request", "Response"]
+__all__ = ["DEFAULT_MAX_RESPONSE_BYTES", "HttpTransport", "Request", "Response"]
 
 USER_AGENT = f"clopos-async/{__version__}"
+# Far above any page of orders (100 full orders are well under 1 MiB), far below trouble.
+DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+_CHUNK = 64 * 1024
+# Headers whose values are secrets: never shown in a repr.
+_SECRET_HEADERS = frozenset({"x-token", "authorization", "cookie", "proxy-authorization"})
+
+
+def _redacted_headers(headers: Mapping[str, str]) -> str:
+    return repr({name: "***" if name.lower() in _SECRET_HEADERS else value
+                 for name, value in headers.items()})
+
+
+def _body_size(body: bytes | None) -> str:
+    # The auth request's body holds the client secret; a body is shown by its size only.
+    return "None" if body is None else f"<{len(body)} bytes>"
 
 
 @attrs.frozen
@@ -30,8 +49,8 @@ class Request:
     method: str
     path: str
     params: Sequence[tuple[str, str]] = ()
-    body: bytes | None = None
-    headers: Mapping[str, str] = attrs.field(factory=dict)
+    body: bytes | None = attrs.field(default=None, repr=_body_size)
+    headers: Mapping[str, str] = attrs.field(factory=dict, repr=_redacted_headers)
     timeout: aiohttp.ClientTimeout | None = None
     idempotency_key: str | None = None
 
@@ -62,9 +81,11 @@ class HttpTransport:
         *,
         timeout: aiohttp.ClientTimeout,
         session: aiohttp.ClientSession | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
+        self.max_response_bytes = max_response_bytes
         self._session = session
         self._owns_session = session is None
         self._closed = False
@@ -94,40 +115,68 @@ class HttpTransport:
 
     async def send(self, request: Request) -> Response:
         """Perform one attempt; connection failures become `APIConnectionError`."""
+        try:
+            return await self._send(request)
+        except aiohttp.ConnectionTimeoutError as exc:
+            failure = _connection_error(APITimeoutError, "connecting timed out", request, exc,
+                                        sent=False)
+        except (asyncio.TimeoutError, aiohttp.ServerTimeoutError) as exc:
+            failure = _connection_error(APITimeoutError, "the request timed out", request, exc,
+                                        sent=True)
+        except aiohttp.ClientConnectorError as exc:
+            failure = _connection_error(APIConnectionError, "could not connect", request, exc,
+                                        sent=False)
+        except aiohttp.ClientError as exc:
+            # Dropped or broken mid-request: the server may have seen the request.
+            failure = _connection_error(APIConnectionError, "the connection failed", request,
+                                        exc, sent=True)
+        # Raised outside the handlers, so aiohttp's exception is neither cause nor context.
+        raise failure
+
+    async def _send(self, request: Request) -> Response:
         session = self._session_for_request()
         headers = dict(request.headers)
         if request.body is not None:
             headers["Content-Type"] = "application/json"
         started = time.monotonic()
-        try:
-            async with session.request(
-                request.method,
-                self._url(request),
-                data=request.body,
-                headers=headers,
-                timeout=request.timeout or self.timeout,
-                allow_redirects=False,
-            ) as response:
-                body = await response.read()
-                return Response(
-                    status=response.status,
-                    headers=_lowercase_headers(response.headers),
-                    body=body,
-                    elapsed=time.monotonic() - started,
-                )
-        except aiohttp.ConnectionTimeoutError as exc:
-            raise _connection_error(APITimeoutError, "connecting timed out", request, exc,
-                                    sent=False) from exc
-        except (asyncio.TimeoutError, aiohttp.ServerTimeoutError) as exc:
-            raise _connection_error(APITimeoutError, "the request timed out", request, exc,
-                                    sent=True) from exc
-        except aiohttp.ClientConnectorError as exc:
-            raise _connection_error(APIConnectionError, "could not connect", request, exc,
-                                    sent=False) from exc
-        except aiohttp.ClientError as exc:
-            # Dropped or broken mid-request: the server may have seen the request.
-            raise _connection_error(APIConnectionError, "the connection failed", request, exc,
-                                    sent=True) from exc
+        async with session.request(
+            request.method,
+            self._url(request),
+            data=request.body,
+            headers=headers,
+            timeout=request.timeout or self.timeout,
+            allow_redirects=False,
+        ) as response:
+            body = await self._read_capped(response, request)
+            return Response(
+                status=response.status,
+                headers=_lowercase_headers(response.headers),
+                body=body,
+                elapsed=time.monotonic() - started,
+            )
+
+    async def _read_capped(self, response: aiohttp.ClientResponse, request: Request) -> bytes:
+        """The body, decompressed, or `ResponseTooLargeError` once it passes the cap.
+
+        Read in chunks and counted as it arrives, so neither a huge body nor a gzip bomb is
+        ever held whole; leaving early closes the connection instead of draining it.
+        """
+        limit = self.max_response_bytes
+        declared = response.content_length
+        encoded = response.headers.get("Content-Encoding", "identity").lower() != "identity"
+        if declared is not None and not encoded:
+            # aiohttp reads exactly Content-Length bytes of a plain body: checked up front.
+            if declared > limit:
+                raise _too_large(response, request, limit, b"")
+            return await response.read()
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in response.content.iter_chunked(_CHUNK):
+            size += len(chunk)
+            if size > limit:
+                raise _too_large(response, request, limit, chunks[0] if chunks else chunk)
+            chunks.append(chunk)
+        return b"".join(chunks)
 
     async def aclose(self) -> None:
         """Close the session if this transport created it."""
@@ -145,7 +194,22 @@ def _connection_error(
     *,
     sent: bool,
 ) -> APIConnectionError:
-    detail = type(exc).__name__
+    # The type and text only: aiohttp's exception itself holds the request headers.
+    detail = f"{type(exc).__name__}: {shown(str(exc), 200)}" if str(exc) else type(exc).__name__
     return cls(
         f"{what} ({detail})", request_sent=sent, method=request.method, path=request.path
+    )
+
+
+def _too_large(
+    response: aiohttp.ClientResponse, request: Request, limit: int, prefix: bytes
+) -> ResponseTooLargeError:
+    return ResponseTooLargeError(
+        f"the response body exceeds max_response_bytes={limit} (HTTP {response.status}); "
+        "not read further",
+        limit=limit,
+        status_code=response.status,
+        prefix=prefix,
+        method=request.method,
+        path=request.path,
     )

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Literal
-from urllib.parse import quote
 
 import attrs
 
 from .auth import Credentials
+from .endpoints import path_segment
 from .models.enums import OrderStatus
 from .models.new_order import NewOrder
 
@@ -39,6 +39,9 @@ class ApiVersion:
     lowercase_statuses: bool
     # v1 nests the order under payload (REFERENCE §3.5); v2 takes it flat (§3.6).
     nested_create_body: bool
+    # The longest window of the documented rate-limit policy (REFERENCE §2.3): v2's tiers
+    # are 1-minute windows, v1 adds an hourly one. A reset beyond it is not believed.
+    rate_limit_window: float = 3600.0
     max_limit: int = 100
 
     @property
@@ -50,7 +53,7 @@ class ApiVersion:
         """Path of the orders collection, or of one order (its id URL-quoted)."""
         if order_id is None:
             return f"{self.prefix}/orders"
-        return f"{self.prefix}/orders/{quote(str(order_id), safe='')}"
+        return f"{self.prefix}/orders/{path_segment(order_id, name='order_id')}"
 
     def auth_body(self, credentials: Credentials) -> dict[str, str]:
         """The JSON body of the token exchange."""
@@ -112,6 +115,7 @@ V2 = ApiVersion(
     ),
     documents_idempotency=False,
     rate_limit_header_prefix="ratelimit-",
+    rate_limit_window=60.0,
     auth_scope_field="integrator_id",
     sends_brand_header=False,
     lowercase_statuses=False,

@@ -9,11 +9,8 @@ from __future__ import annotations
 import importlib
 import json
 import re
-import time
 from collections.abc import Mapping
-from datetime import timezone
 from decimal import Decimal
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import attrs
@@ -26,9 +23,12 @@ from .errors import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    RedirectError,
     ResponseValidationError,
     ServerError,
+    UnprocessableEntityError,
 )
+from .quota_headers import MAX_WINDOW, RateLimit, parse_retry_after
 
 
 def _optional_orjson() -> Any:
@@ -43,10 +43,14 @@ _orjson: Any = _optional_orjson()
 
 __all__ = [
     "Envelope",
+    "RateLimit",
+    "RateLimitInfo",
     "decode_json",
     "encode_json",
     "error_for_status",
     "parse_envelope",
+    "parse_rate_limit",
+    "parse_retry_after",
 ]
 
 _STATUS_ERRORS: dict[int, type[APIStatusError]] = {
@@ -55,6 +59,7 @@ _STATUS_ERRORS: dict[int, type[APIStatusError]] = {
     403: PermissionDeniedError,
     404: NotFoundError,
     409: ConflictError,
+    422: UnprocessableEntityError,
     429: RateLimitError,
 }
 
@@ -199,6 +204,45 @@ def parse_envelope(decoded: Any) -> Envelope:
     )
 
 
+# At most this many messages of one error body are shown, each at most this long.
+_MAX_MESSAGES = 20
+_MAX_MESSAGE_CHARS = 300
+
+
+def _messages_in(value: Any) -> list[str]:
+    """Every human-readable message in an error's ``error``/``details``/``errors`` part.
+
+    Accepts a string, a list of strings or of ``{message: ...}`` objects, and Laravel's
+    ``{field: [messages]}``; bounded in count (the rest summarised) and in length.
+    """
+    found: list[str] = []
+    pending: list[Any] = [value]
+    while pending and len(found) <= _MAX_MESSAGES:
+        item = pending.pop(0)
+        if isinstance(item, str) and item.strip():
+            found.append(item[:_MAX_MESSAGE_CHARS])
+        elif isinstance(item, dict):
+            message = item.get("message")
+            if isinstance(message, str):
+                pending.append(message)
+            else:
+                pending.extend(list(item.values())[:_MAX_MESSAGES])
+        elif isinstance(item, list):
+            pending.extend(item[:_MAX_MESSAGES])
+    if len(found) > _MAX_MESSAGES:
+        found = [*found[:_MAX_MESSAGES], "(more messages not shown)"]
+    return found
+
+
+def _with_all_messages(message: str | None, parts: list[str]) -> str | None:
+    """The main message followed by every other distinct message of the body."""
+    others = [part for part in dict.fromkeys(parts) if part != message]
+    if not others:
+        return message
+    listed = "; ".join(others)
+    return f"{message}: {listed}" if message else listed
+
+
 def _error_fields(decoded: Any) -> tuple[str | None, str | None, Any]:
     """Pull (error_code, message, details) out of any documented error body."""
     if not isinstance(decoded, dict):
@@ -207,14 +251,18 @@ def _error_fields(decoded: Any) -> tuple[str | None, str | None, Any]:
     message = decoded.get("message")
     details = decoded.get("details")
     code: str | None = None
+    extra: list[str] = []
     if isinstance(error, list) and error and isinstance(error[0], dict):
         # The live v1 API's shape: a list of {message, type, exception, http_code}.
         first = error[0]
         code = first.get("exception") or first.get("type")
         if not isinstance(message, str) or not message or message == "…":
             message = first.get("message")
+        extra += _messages_in(error)
         if details is None:
             details = error
+    elif isinstance(error, list):
+        extra += _messages_in(error)
     elif isinstance(error, str):
         code = error
         # Identifiers have no spaces. Create-customer's 400 swaps the roles (message
@@ -222,9 +270,13 @@ def _error_fields(decoded: Any) -> tuple[str | None, str | None, Any]:
         if any(ch.isspace() for ch in error):
             code = None
             message = f"{message}: {error}" if isinstance(message, str) and message else error
+    if details is not error:
+        extra += _messages_in(details)
+    extra += _messages_in(decoded.get("errors"))  # Laravel's 422: {field: [messages]}
+    message = message if isinstance(message, str) and message else None
     return (
         str(code) if code is not None else None,
-        message if isinstance(message, str) and message else None,
+        _with_all_messages(message, extra),
         details,
     )
 
@@ -238,12 +290,16 @@ def error_for_status(
     path: str | None = None,
     retry_after: float | None = None,
     auth_endpoint: bool = False,
+    now: float | None = None,
+    rate_limit_window: float = MAX_WINDOW,
 ) -> APIStatusError:
-    """Build the typed exception for an error response (4xx/5xx, or 2xx with success: false).
+    """Build the typed exception for an error response (3xx/4xx/5xx, or success: false).
 
     The class comes from the HTTP status; a 2xx that says ``success: false`` is an
     authentication/configuration failure on the auth endpoint and a bad request elsewhere.
     The body is kept decoded when it is JSON, else as text (an HTML error page, say).
+    ``now`` (epoch seconds) dates the response, for epoch and HTTP-date waits; without it
+    those are ignored (this module never reads the clock).
     """
     try:
         decoded: Any = decode_json(body) if body else None
@@ -254,6 +310,8 @@ def error_for_status(
         # Bad credentials come back as 401, 400 (v1 guide, REFERENCE §5.11) or a 200 with
         # success: false (test integrator on a production brand, §5.10).
         cls: type[APIStatusError] = AuthenticationError
+    elif 300 <= status < 400:
+        cls = RedirectError
     elif status < 400:
         # A 2xx that says success: false: no status class fits; the base class says so.
         cls = APIStatusError
@@ -261,7 +319,10 @@ def error_for_status(
         cls = ServerError
     else:
         cls = _STATUS_ERRORS.get(status, APIStatusError)
-    if message is None:
+    if cls is RedirectError:
+        location = headers.get("location", "nowhere")
+        message = f"the server redirected to {location}; redirects are not followed"
+    elif message is None:
         message = _default_message(status, decoded)
     kwargs: dict[str, Any] = {
         "status_code": status,
@@ -273,9 +334,9 @@ def error_for_status(
         "path": path,
     }
     if retry_after is None:
-        now = time.time()
         # Every v2 response carries RateLimit-Reset; only on a 429 is it an instruction to wait.
-        retry_after = parse_retry_after(headers, now=now, use_reset=cls is RateLimitError)
+        retry_after = parse_retry_after(headers, now=now, use_reset=cls is RateLimitError,
+                                        window=rate_limit_window)
     kwargs["retry_after"] = retry_after
     return cls(message, **kwargs)
 
@@ -315,16 +376,19 @@ def read_envelope(
     method: str | None = None,
     path: str | None = None,
     auth_endpoint: bool = False,
+    now: float | None = None,
+    rate_limit_window: float = MAX_WINDOW,
 ) -> Envelope:
     """Turn a response into an `Envelope`, or raise the typed error it stands for.
 
-    4xx/5xx raise by status; a 2xx that is not JSON raises `ResponseValidationError`
+    3xx/4xx/5xx raise by status; a 2xx that is not JSON raises `ResponseValidationError`
     (a proxy's HTML page, a truncated body); a 2xx with ``success: false`` raises like an
-    error status.
+    error status. ``now`` and ``rate_limit_window`` as for `error_for_status`.
     """
-    if status >= 400 or status < 200:
+    if status >= 300 or status < 200:
         raise error_for_status(
-            status, headers, body, method=method, path=path, auth_endpoint=auth_endpoint
+            status, headers, body, method=method, path=path, auth_endpoint=auth_endpoint,
+            now=now, rate_limit_window=rate_limit_window,
         )
     if not body.strip():
         if status == 204:
@@ -338,103 +402,19 @@ def read_envelope(
         ) from None
     if is_error_body(decoded):
         raise error_for_status(
-            status, headers, body, method=method, path=path, auth_endpoint=auth_endpoint
+            status, headers, body, method=method, path=path, auth_endpoint=auth_endpoint,
+            now=now, rate_limit_window=rate_limit_window,
         )
     return parse_envelope(decoded)
 
 
-# -- rate-limit headers (REFERENCE §2.3) ----------------------------------------------------
+# -- rate-limit headers (REFERENCE §2.3): read in `quota_headers`, kept here for callers --
 
-# A reset above this is an epoch timestamp (v1's X-RateLimit-Reset), not a number of seconds.
-_EPOCH_THRESHOLD = 1_000_000_000
-
-
-@attrs.frozen
-class RateLimitInfo:
-    """What one response said about the quota: limit, remaining and seconds until reset."""
-
-    limit: int | None
-    remaining: int | None
-    reset_after: float | None
-
-
-def _number(value: str | None) -> float | None:
-    if value is None:
-        return None
-    try:
-        number = float(value.strip())
-    except ValueError:
-        return None
-    return number if number == number and number >= 0 else None  # rejects NaN and negatives
-
-
-def _reset_delta(value: str | None, now: float) -> float | None:
-    number = _number(value)
-    if number is not None and number > _EPOCH_THRESHOLD:
-        return max(number - now, 0.0)
-    return number
-
-
-def _structured_rate_limit(value: str) -> dict[str, float]:
-    """Read the IETF structured field: ``limit=100, remaining=0, reset=30`` (draft -03..-06)
-    or ``"default";r=0;t=30`` (draft -07 and later)."""
-    found: dict[str, float] = {}
-    names = {"limit": "limit", "l": "limit", "remaining": "remaining", "r": "remaining",
-             "reset": "reset", "t": "reset"}
-    for part in value.replace(",", ";").split(";"):
-        key, _, raw = part.strip().partition("=")
-        number = _number(raw) if raw else None
-        if key.strip().lower() in names and number is not None:
-            found[names[key.strip().lower()]] = number
-    return found
+RateLimitInfo = RateLimit
 
 
 def parse_rate_limit(
-    headers: Mapping[str, str], *, now: float, prefer: str = "ratelimit-"
-) -> RateLimitInfo | None:
-    """Read IETF ``RateLimit-*`` (v2), ``X-RateLimit-*`` (v1, epoch reset) or ``RateLimit``.
-
-    ``headers`` must have lower-case names; ``now`` is the epoch time, for epoch resets;
-    ``prefer`` is the flavour the API version documents, read first when both are sent.
-    """
-    for prefix in (prefer, *(p for p in ("ratelimit-", "x-ratelimit-") if p != prefer)):
-        remaining = headers.get(prefix + "remaining")
-        if remaining is not None or headers.get(prefix + "reset") is not None:
-            limit, left = _number(headers.get(prefix + "limit")), _number(remaining)
-            return RateLimitInfo(
-                limit=int(limit) if limit is not None else None,
-                remaining=int(left) if left is not None else None,
-                reset_after=_reset_delta(headers.get(prefix + "reset"), now),
-            )
-    structured = headers.get("ratelimit")
-    if structured:
-        fields = _structured_rate_limit(structured)
-        if fields:
-            return RateLimitInfo(
-                limit=int(fields["limit"]) if "limit" in fields else None,
-                remaining=int(fields["remaining"]) if "remaining" in fields else None,
-                reset_after=fields.get("reset"),
-            )
-    return None
-
-
-def parse_retry_after(
-    headers: Mapping[str, str], *, now: float, use_reset: bool = True
-) -> float | None:
-    """How long the server asks us to wait: ``Retry-After`` (seconds or an HTTP date), else
-    (with ``use_reset``) the rate-limit reset. None when the response says nothing."""
-    value = headers.get("retry-after")
-    if value is not None:
-        seconds = _number(value)
-        if seconds is not None:
-            return seconds
-        try:
-            when = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            when = None
-        if when is not None:
-            if when.tzinfo is None:
-                when = when.replace(tzinfo=timezone.utc)
-            return max(when.timestamp() - now, 0.0)
-    info = parse_rate_limit(headers, now=now) if use_reset else None
-    return info.reset_after if info is not None else None
+    headers: Mapping[str, str], *, now: float | None, prefer: str = "ratelimit-"
+) -> RateLimit | None:
+    """``RateLimit.from_headers`` under its former name."""
+    return RateLimit.from_headers(headers, now=now, prefer=prefer)

@@ -216,10 +216,15 @@ async def test_not_found_exits_4() -> None:
 
 async def test_network_error_exits_6() -> None:
     port = free_port()  # nothing listens there any more
-    url = f"http://user:hunter2@127.0.0.1:{port}/open-api"
+    url = f"http://127.0.0.1:{port}/open-api"
     result = await cli("--base-url", url, "--token", "t", "--retries", "0", "orders", "list")
     assert_one_error_line(result, 6)
-    assert f"http://127.0.0.1:{port}/open-api" in result.err and "hunter2" not in result.err
+    assert url in result.err
+    # Credentials in the URL are refused before anything is sent, and never echoed.
+    with_userinfo = f"http://user:hunter2@127.0.0.1:{port}/open-api"
+    refused = await cli("--base-url", with_userinfo, "--token", "t", "orders", "list")
+    assert_one_error_line(refused, 2)
+    assert "credentials" in refused.err and "hunter2" not in refused.err
 
 
 async def test_ctrl_c_exits_130_quietly_and_leaves_no_file(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from .. import (
     PermissionDeniedError,
     RateLimitError,
 )
+from ..shown import shown
 
 __all__ = [
     "EXIT_API_ERROR",
@@ -91,10 +92,16 @@ def _shown_url(url: str) -> str:
 
 
 def describe(exc: BaseException, *, base_url: str | None = None) -> str:
-    """The text after ``error:``. SDK messages are secret-free by design; they are used as is.
+    """The text after ``error:``, on one line, control characters escaped, length bounded.
 
-    ``base_url``, when known, is named in network errors (a wrong URL is their usual cause).
+    SDK messages are secret-free by design, but may quote the server (data, not text to
+    print raw). ``base_url``, when known, is named in network errors (a wrong URL is their
+    usual cause).
     """
+    return shown(_describe(exc, base_url=base_url))
+
+
+def _describe(exc: BaseException, *, base_url: str | None) -> str:
     if isinstance(exc, APIConnectionError) and base_url:
         return f"{exc} (base URL {_shown_url(base_url)})"
     if isinstance(exc, OutcomeUnknownError):

@@ -20,6 +20,7 @@ from aiohttp.typedefs import Handler, Middleware
 from .config import ApiVersion, FakeConfig
 from .counters import FakeCounters
 from .responses import api_error, json_response, read_json_object
+from .timestamps import ceil_seconds
 
 __all__ = [
     "AuthApi",
@@ -101,7 +102,7 @@ class TokenRegistry:
         if lifetime > 0 and float(lifetime).is_integer():
             # Whole-second lifetimes end on a whole second, as a real `exp` claim does, so the
             # announced expires_at is exactly what is enforced (and at least `lifetime` away).
-            expires_at = math.ceil(expires_at)
+            expires_at = ceil_seconds(expires_at)
         info = TokenInfo(version, cfg.brand, venue, integrator, expires_at)
         opaque = "oauth_" + "".join(secrets.choice(_ALNUM) for _ in range(64))
         if version == "v1":

@@ -16,6 +16,8 @@ always give the same faults. Kinds (also the ``FakeCounters.faults_by_kind`` key
 - ``"truncated"``: the handler ran; its JSON body is cut in half (Content-Length matches the cut
   body, so the HTTP exchange is valid and only JSON parsing fails). The handler's status is kept
   (200, or 201 for a create).
+- ``"401"``: a stray 401 on a healthy token, as gateways sometimes answer; no handler. Not part
+  of `FaultPlan.mixed` (it tests token handling, not retries).
 
 Before/after is a seeded coin per fault, drawn for every method; it only matters for writes.
 """
@@ -47,7 +49,10 @@ FAULT_KINDS: tuple[str, ...] = (
     "non_json",
     "success_false",
     "truncated",
+    "401",
 )
+# The transient faults `FaultPlan.mixed` spreads a rate over.
+_MIXED_KINDS = FAULT_KINDS[:-1]
 _HAS_AFTER = frozenset({"500", "502", "503", "504", "reset"})
 
 _ENVELOPES: dict[str, dict[str, Any]] = {
@@ -61,6 +66,11 @@ _ENVELOPES: dict[str, dict[str, Any]] = {
         "success": False,
         "error": "gateway_timeout",
         "message": "Upstream did not respond within 8 seconds",
+    },
+    "401": {
+        "success": False,
+        "error": "unauthorized",
+        "message": "Missing or invalid authentication headers",
     },
     "success_false": {
         "success": False,
@@ -99,6 +109,7 @@ class FaultPlan:
     rate_non_json: float = 0.0
     rate_success_false: float = 0.0
     rate_truncated: float = 0.0
+    rate_401: float = 0.0
     seed: int = 0
     apply_to_auth: bool = False
     max_consecutive: int | None = None
@@ -126,9 +137,9 @@ class FaultPlan:
         apply_to_auth: bool = False,
         max_consecutive: int | None = None,
     ) -> FaultPlan:
-        """Spread ``total_rate`` evenly over every kind in ``FAULT_KINDS``."""
-        share = total_rate / len(FAULT_KINDS)
-        rates = {f"rate_{kind}": share for kind in FAULT_KINDS}
+        """Spread ``total_rate`` evenly over the transient kinds (all but ``"401"``)."""
+        share = total_rate / len(_MIXED_KINDS)
+        rates = {f"rate_{kind}": share for kind in _MIXED_KINDS}
         return cls(
             **rates,
             slow_seconds=slow_seconds,
@@ -238,6 +249,8 @@ class FaultInjector:
             return _truncate(await run())
         if kind in ("non_json", "success_false"):
             return _ok_but_wrong(kind)
+        if kind == "401":
+            return json_response(_ENVELOPES["401"], status=401)
         if kind.endswith("_after"):
             await run()
         return _gateway_answer(kind.removesuffix("_after"))

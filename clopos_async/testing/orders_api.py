@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 import time
 from typing import Any
 
@@ -59,7 +58,7 @@ class OrdersApi:
                 "per_page": query.limit,
                 "total": total,
                 # Laravel's last_page is never below 1, even for an empty result.
-                "total_pages": max(1, math.ceil(total / query.limit)),
+                "total_pages": max(1, -(-total // query.limit)),  # integers: no float rounding
             }
             return json_response({"success": True, "data": data, "pagination": pagination})
         stamp, unix = envelope_now()

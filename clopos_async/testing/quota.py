@@ -19,7 +19,6 @@ integers), or with 3 decimals when ``precise_reset`` (some servers do; it lets a
 
 from __future__ import annotations
 
-import math
 import time
 from collections import deque
 from collections.abc import Callable, Hashable
@@ -32,6 +31,7 @@ from aiohttp.typedefs import Handler
 from .auth import current_auth
 from .counters import FakeCounters
 from .responses import error_middleware, json_response
+from .timestamps import ceil_seconds
 
 __all__ = ["Quota", "QuotaGate", "RateLimitFlavour", "auth_ip_key", "tenant_key"]
 
@@ -104,8 +104,8 @@ def _seconds(value: float, precise: bool) -> str:
     # Rounded up either way: announcing a reset earlier than the real one would make a client
     # that trusts it get a 429.
     if precise:
-        return f"{math.ceil(value * 1000) / 1000:.3f}"
-    return str(math.ceil(value))
+        return f"{ceil_seconds(value, digits=3):.3f}"
+    return str(int(ceil_seconds(value)))
 
 
 def limit_headers(quota: Quota, version: str, verdict: Verdict) -> dict[str, str]:
@@ -160,7 +160,7 @@ class QuotaGate:
             self._counters.rate_limited += 1
             retry = windows.quota.retry_after
             headers["Retry-After"] = str(
-                retry if retry is not None else max(1, math.ceil(verdict.reset))
+                retry if retry is not None else max(1, int(ceil_seconds(verdict.reset)))
             )
             return json_response(RATE_LIMITED_BODY, status=429, headers=headers)
         # Errors are rendered here, not further out, so 4xx/5xx answers carry the headers too.

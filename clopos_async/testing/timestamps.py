@@ -9,6 +9,7 @@ from datetime import date, datetime, timezone
 from functools import lru_cache
 
 __all__ = [
+    "ceil_seconds",
     "envelope_now",
     "format_iso",
     "format_like",
@@ -16,6 +17,19 @@ __all__ = [
     "parse_date",
     "parse_timestamp",
 ]
+
+
+def ceil_seconds(seconds: float, *, digits: int = 0) -> float:
+    """``seconds`` rounded up to ``digits`` decimals, ignoring float noise.
+
+    ``window[0] + 60 - now`` can be 60.000000000000455; a plain ``math.ceil`` makes that 61,
+    so the value is first rounded to a microsecond-scale precision, then ceiled.
+
+    >>> ceil_seconds(60.000000000000455), ceil_seconds(0.0004, digits=3)
+    (60.0, 0.001)
+    """
+    scale = 10.0**digits
+    return math.ceil(round(seconds * scale, 6)) / scale
 
 
 def format_iso(epoch: float) -> str:
