@@ -1,21 +1,31 @@
-"""Bulk fetch: every one of 20,000 orders, 100 per page, three ways, with and without latency.
+"""Bulk fetch: every one of 20,000 orders, 100 per page, streamed and collected, with and
+without latency.
 
 Contenders, interleaved round by round against one FakeClopos process per latency setting:
 
 - ``sdk``: ``async for order in clopos.orders.list(limit=100, concurrency=8)`` with default
-  settings; every order becomes a typed ``Order``.
+  settings, keeping the ids; every order becomes a typed ``Order``.
 - ``expert``: raw aiohttp + orjson, page 1 for the total, then pages 2..N at once under
-  ``asyncio.Semaphore(8)``, ``orjson.loads`` on each body (dicts only: the floor).
+  ``asyncio.Semaphore(8)``, ``orjson.loads`` on each body, keeping the ids (the floor).
+- ``sdk-collect``: ``await clopos.orders.list(limit=100, concurrency=8).collect()``: all
+  20,000 typed orders in one list (the SDK relaxes the cyclic GC while it runs).
+- ``expert-keep``: the expert, keeping every parsed page (20,000 dicts) instead of the ids.
 - ``newcomer``: raw aiohttp, one page after another, ``await resp.json()``.
+
+With ``--gc-alternatives``, the alternatives weighed against the SDK's GC choice also run
+(no targets): ``collect-plain-gc`` (``collect(relax_gc=False)``), ``collect-gc-off``
+(``gc.disable()`` around it) and ``collect-freeze`` (``gc.freeze()`` after every page).
 
 Everyone authenticates before the clock starts. The server encodes with orjson (see
 ``fake_process --fast-json``) so that, on two cores, it is not the bottleneck; the script
 prints how busy server and client were, to show which side limited each contender.
 
-Targets: sdk/expert <= 1.5 with no latency and <= 1.15 with 20 ms per response; newcomer/sdk
->= 5 with 20 ms.
+Targets (issue 10): sdk-collect/expert-keep <= 1.0 with no latency and <= 1.05 with 20 ms;
+sdk/expert (streamed) <= 2.0 with no latency and <= 1.15 with 20 ms; newcomer/sdk >= 5 with
+20 ms.
 
     python -m benchmarks.bulk_fetch
+    python -m benchmarks.bulk_fetch --gc-alternatives
     python -m benchmarks.bulk_fetch --rounds 3 --newcomer-rounds 2
     python -m benchmarks.bulk_fetch --rounds 1 --newcomer-rounds 0 --profile
 """
@@ -25,6 +35,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import gc
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -67,7 +78,38 @@ def sdk_contender(clopos: AsyncClopos) -> Contender:
     return run
 
 
-def expert_contender(session: aiohttp.ClientSession, url: str, token: str) -> Contender:
+def sdk_collect_contender(clopos: AsyncClopos, gc_choice: str = "sdk") -> Contender:
+    """``collect()``; ``gc_choice`` picks how the collector is handled (the alternatives)."""
+
+    async def run() -> list[Any]:
+        listing = clopos.orders.list(limit=LIMIT, concurrency=CONCURRENCY)
+        if gc_choice == "sdk":
+            orders = await listing.collect()
+        elif gc_choice == "plain":
+            orders = await listing.collect(relax_gc=False)
+        elif gc_choice == "off":
+            gc.disable()
+            try:
+                orders = await listing.collect(relax_gc=False)
+            finally:
+                gc.enable()
+        else:  # "freeze": everything alive moves to the permanent generation after each page
+            orders = []
+            try:
+                async for page in listing.pages():
+                    orders.extend(page.items)
+                    gc.freeze()
+            finally:
+                gc.unfreeze()
+        return [order.id for order in orders]  # outside nothing: the check needs ids
+
+    return run
+
+
+def expert_contender(
+    session: aiohttp.ClientSession, url: str, token: str, *, keep_pages: bool = False
+) -> Contender:
+    """Raw aiohttp + orjson under Semaphore(8); keeps the ids, or every parsed page."""
     headers = {"x-token": token}
 
     async def run() -> list[Any]:
@@ -79,16 +121,15 @@ def expert_contender(session: aiohttp.ClientSession, url: str, token: str) -> Co
                 response.raise_for_status()
                 raw = await response.read()
             body = orjson.loads(raw)  # after the slot is free: parsing needs no connection
-            # Keep what the sdk contender keeps (the ids), not 20,000 dicts: holding every
-            # page until the end makes the cyclic GC rescan them all, a cost no streaming
-            # consumer pays.
+            if keep_pages:  # the collecting expert holds every dict, as collect() does
+                return body["total"], body["data"]
             return body["total"], [order["id"] for order in body["data"]]
 
-        total, ids = await page(1)
+        total, kept = await page(1)
         last = -(-total // LIMIT)
         for _total, more in await asyncio.gather(*(page(n) for n in range(2, last + 1))):
-            ids.extend(more)
-        return ids
+            kept.extend(more)
+        return [order["id"] for order in kept] if keep_pages else kept
 
     return run
 
@@ -126,6 +167,11 @@ async def measure(
         contenders: dict[str, Contender] = {
             "sdk": sdk_contender(clopos),
             "expert": expert_contender(session, url, token),
+            "sdk-collect": sdk_collect_contender(clopos),
+            "expert-keep": expert_contender(session, url, token, keep_pages=True),
+            "collect-plain-gc": sdk_collect_contender(clopos, "plain"),
+            "collect-gc-off": sdk_collect_contender(clopos, "off"),
+            "collect-freeze": sdk_collect_contender(clopos, "freeze"),
             "newcomer": newcomer_contender(session, url, token),
         }
         active = {name: fn for name, fn in contenders.items() if rounds.get(name, 0) > 0}
@@ -153,6 +199,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5, help="timed runs of sdk and expert")
     parser.add_argument("--newcomer-rounds", type=int, default=3,
                         help="timed runs of the sequential newcomer (slow with latency)")
+    parser.add_argument("--gc-alternatives", action="store_true",
+                        help="also time collect() with the GC untouched, off, or frozen per page")
     parser.add_argument("--profile", action="store_true",
                         help="cProfile one extra sdk run with no latency")
     parser.add_argument("--stdlib-server-json", action="store_true",
@@ -161,8 +209,12 @@ def main() -> None:
     print(f"bulk fetch of {ORDERS:,} orders, limit {LIMIT}, concurrency {CONCURRENCY}; "
           f"{describe_machine()}")
     targets: list[Target] = []
-    for latency, bound in ((0.0, 1.5), (0.02, 1.15)):
-        rounds = {"sdk": args.rounds, "expert": args.rounds, "newcomer": args.newcomer_rounds}
+    for latency, stream_bound, collect_bound in ((0.0, 2.0, 1.0), (0.02, 1.15, 1.05)):
+        alternatives = args.rounds if args.gc_alternatives else 0
+        rounds = {"sdk": args.rounds, "expert": args.rounds, "sdk-collect": args.rounds,
+                  "expert-keep": args.rounds, "collect-plain-gc": alternatives,
+                  "collect-gc-off": alternatives, "collect-freeze": alternatives,
+                  "newcomer": args.newcomer_rounds}
         samples, server_busy, client_busy = asyncio.run(
             measure(latency, rounds, fast_json=not args.stdlib_server_json,
                     profile=args.profile and latency == 0)
@@ -172,7 +224,14 @@ def main() -> None:
         print_busy(server_busy, client_busy)
         sdk, expert = median(samples["sdk"]), median(samples["expert"])
         print(f"  throughput: sdk {ORDERS / sdk:,.0f} orders/s, expert {ORDERS / expert:,.0f}")
-        targets.append(Target(f"sdk/expert, {latency * 1000:.0f} ms", sdk / expert, bound))
+        ms = f"{latency * 1000:.0f} ms"
+        targets.append(Target(f"streamed sdk/expert, {ms}", sdk / expert, stream_bound))
+        collect, keep = median(samples["sdk-collect"]), median(samples["expert-keep"])
+        targets.append(Target(f"collected sdk-collect/expert-keep, {ms}", collect / keep,
+                              collect_bound))
+        for name in ("collect-plain-gc", "collect-gc-off", "collect-freeze"):
+            if samples.get(name):
+                print(f"  {name}/expert-keep: {median(samples[name]) / keep:.2f} (alternative)")
         if samples.get("newcomer"):
             speedup = median(samples["newcomer"]) / sdk
             if latency > 0:

@@ -24,6 +24,9 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--orders", type=int, default=1000)
     parser.add_argument("--api-version", default="v2", choices=["v1", "v2"])
     parser.add_argument("--latency", type=float, default=0.0)
+    parser.add_argument("--brands", type=int, default=1,
+                        help="serve this many brands, each its own FakeClopos with its own "
+                             "quota and orders (the first line then lists them all)")
     parser.add_argument("--quota", default=None, help="N/W: N requests per W seconds")
     parser.add_argument("--token-ttl", type=float, default=3600.0)
     parser.add_argument("--fast-json", action="store_true",
@@ -60,19 +63,26 @@ async def _serve(args: argparse.Namespace) -> None:
 
         limit, window = args.quota.split("/")
         options["quota"] = Quota(limit=int(limit), window=float(window))
-    async with FakeClopos(orders=args.orders, api_version=args.api_version,
-                          latency=args.latency, token_ttl=args.token_ttl, **options) as fake:
-        print(json.dumps({"url": fake.url, "credentials": fake.credentials}), flush=True)
+    async with contextlib.AsyncExitStack() as stack:
+        fakes = [
+            await stack.enter_async_context(FakeClopos(
+                orders=args.orders, api_version=args.api_version, latency=args.latency,
+                token_ttl=args.token_ttl, brand=f"brand{number}", seed=number, **options))
+            for number in range(1, args.brands + 1)
+        ]
+        brands = [{"url": fake.url, "credentials": fake.credentials} for fake in fakes]
+        print(json.dumps({**brands[0], "brands": brands}), flush=True)
         # Serve until the parent closes our stdin (or kills us).
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(None, sys.stdin.read)
-        print(json.dumps({"counters": _counters(fake)}), flush=True)
+        print(json.dumps({"counters": _counters(fakes)}), flush=True)
 
 
-def _counters(fake: Any) -> dict[str, Any]:
-    counters = fake.counters
-    return {name: getattr(counters, name) for name in
-            ("requests", "auth_calls", "rate_limited") if hasattr(counters, name)}
+def _counters(fakes: list[Any]) -> dict[str, Any]:
+    """Each counter summed over the brands."""
+    names = ("requests", "auth_calls", "rate_limited")
+    return {name: sum(getattr(fake.counters, name) for fake in fakes) for name in names
+            if hasattr(fakes[0].counters, name)}
 
 
 @contextlib.asynccontextmanager
@@ -103,7 +113,7 @@ async def fake_server(**options: Any) -> AsyncIterator[tuple[str, dict[str, str]
         raise
     first = json.loads(line)
     # The pid is there from the start, so a benchmark can read the server's CPU time.
-    counters: dict[str, Any] = {"pid": process.pid}
+    counters: dict[str, Any] = {"pid": process.pid, "brands": first.get("brands", [first])}
     try:
         yield first["url"], first["credentials"], counters
     finally:

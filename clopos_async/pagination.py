@@ -161,10 +161,10 @@ class AsyncPaginator(Generic[T]):
         )
 
     def __aiter__(self) -> AsyncIterator[T]:
-        return self._items()
+        return self._items(self._relax_gc)
 
-    async def _items(self) -> AsyncGenerator[T, None]:
-        async with contextlib.aclosing(self.pages()) as pages:
+    async def _items(self, relax_gc: bool) -> AsyncGenerator[T, None]:
+        async with contextlib.aclosing(self._pages(relax_gc)) as pages:
             async for page in pages:
                 for item in page.items:
                     yield item
@@ -172,16 +172,31 @@ class AsyncPaginator(Generic[T]):
     async def collect(self, *, relax_gc: bool | None = None) -> list[T]:
         """Fetch everything (up to ``max_items``) into a list.
 
-        While it runs, the cyclic garbage collector runs less often (`relaxed_gc`: its
-        first threshold is raised, then restored), since rescanning the growing list was
-        most of the CPU. ``relax_gc=False`` (or the paginator's ``relax_gc=False``) leaves
-        the collector exactly as it is.
+        ``relax_gc`` overrides the paginator's choice for this call (see `pages`).
         """
-        with relaxed_gc(self._relax_gc if relax_gc is None else relax_gc):
-            return [item async for item in self]
+        relax = self._relax_gc if relax_gc is None else relax_gc
+        async with contextlib.aclosing(self._items(relax)) as items:
+            return [item async for item in items]
 
-    async def pages(self) -> AsyncGenerator[Page[T], None]:
-        """Yield whole pages, checked and de-duplicated, in page order."""
+    def pages(self, *, relax_gc: bool | None = None) -> AsyncGenerator[Page[T], None]:
+        """Yield whole pages, checked and de-duplicated, in page order.
+
+        Until the listing ends or is closed, the cyclic garbage collector runs less often
+        (`relaxed_gc`: its first threshold is raised, then restored): re-scanning the orders
+        being structured and held was most of the CPU of a bulk listing. ``relax_gc=False``
+        here (or the paginator's ``relax_gc=False``) leaves the collector exactly as it is.
+        Close a listing you leave early (``contextlib.aclosing``), so the threshold comes
+        back at once rather than when the generator is finalized.
+        """
+        return self._pages(self._relax_gc if relax_gc is None else relax_gc)
+
+    async def _pages(self, relax_gc: bool) -> AsyncGenerator[Page[T], None]:
+        with relaxed_gc(relax_gc):
+            async with contextlib.aclosing(self._checked_pages()) as checked:
+                async for page in checked:
+                    yield page
+
+    async def _checked_pages(self) -> AsyncGenerator[Page[T], None]:
         previous_keys: list[Hashable] | None = None
         progress = _Progress(self._limit)
         remaining = self._max_items

@@ -7,6 +7,7 @@ puts the caller's back afterwards (the `known_threshold` fixture), whatever happ
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 from collections.abc import Iterator
 
@@ -143,11 +144,45 @@ async def test_paginator_option_switches_it_off() -> None:
     assert set(seen) == {START}
 
 
-async def test_streaming_leaves_the_collector_alone() -> None:
+async def test_streaming_relaxes_until_the_listing_ends() -> None:
     seen: list[tuple[int, int, int]] = []
     async for _item in listing_that_records_the_threshold(seen):
-        pass
+        assert gc.get_threshold() == RELAXED
+    assert set(seen) == {RELAXED}
+    assert gc.get_threshold() == START
+
+
+async def test_pages_can_switch_it_off() -> None:
+    seen: list[tuple[int, int, int]] = []
+    async for _page in listing_that_records_the_threshold(seen).pages(relax_gc=False):
+        assert gc.get_threshold() == START
     assert set(seen) == {START}
+
+
+async def test_a_listing_left_early_and_closed_restores_at_once() -> None:
+    seen: list[tuple[int, int, int]] = []
+    listing = listing_that_records_the_threshold(seen)
+    async with contextlib.aclosing(listing.pages()) as pages:
+        async for _page in pages:
+            break
+    assert gc.get_threshold() == START
+
+
+async def test_a_cancelled_listing_restores() -> None:
+    started = asyncio.Event()
+
+    async def fetch(number: int) -> Page[Item]:
+        started.set()
+        await asyncio.Event().wait()  # never answers
+        raise AssertionError("unreachable")
+
+    task = asyncio.create_task(AsyncPaginator(fetch, limit=1, concurrency=4).collect())
+    await started.wait()
+    assert gc.get_threshold() == RELAXED
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert gc.get_threshold() == START
 
 
 async def test_concurrent_collects_against_the_fake_server_restore_the_collector(
