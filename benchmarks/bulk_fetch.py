@@ -197,7 +197,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=5, help="timed runs of sdk and expert")
-    parser.add_argument("--newcomer-rounds", type=int, default=3,
+    parser.add_argument("--newcomer-rounds", type=int, default=2,
                         help="timed runs of the sequential newcomer (slow with latency)")
     parser.add_argument("--gc-alternatives", action="store_true",
                         help="also time collect() with the GC untouched, off, or frozen per page")

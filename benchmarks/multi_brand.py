@@ -7,8 +7,9 @@ the client side runs BRANDS ``AsyncClopos`` clients sharing one ``aiohttp.Client
 each streaming every order of its brand (``async for``, keeping the ids).
 
 The expert does the same with raw aiohttp + orjson on the same shared session, pacing each
-brand at exactly its known quota (one request every W/N seconds, up to N in flight) rather
-than reading headers: the best a hand-written loop that knows the quota can do.
+brand at its known quota N/W without reading headers: request k goes out W seconds after the
+response to request k-N came back (a hand-written loop that knows the quota and cannot be
+fooled by a server that handles requests late).
 
 Contenders alternate (sdk, expert, sdk, ...) against a fresh server each, so neither inherits
 the other's quota windows. Figures, per contender: goodput (pages per second over the summed
@@ -77,24 +78,25 @@ async def _expert_brand(session: aiohttp.ClientSession, url: str, token: str, li
                         allowed: int, window: float) -> list[Any]:
     headers = {"x-token": token}
     slots = asyncio.Semaphore(allowed)
-    sent: list[float] = []  # planned send times: request k goes once k-allowed left the window
+    # Request k goes out a window after request k-allowed's response came back: the server
+    # saw that request no later than that, so however late it handled it, the slot is free.
+    answered: list[float] = []
+    tickets = iter(range(1_000_000))
 
     async def page(number: int) -> tuple[int, list[Any]]:
         while True:
             async with slots:
-                # Reserve the send time before sleeping, so concurrent waiters never share one.
-                now = time.monotonic()
-                send_at = max(now, sent[-allowed] + window + 0.02) if len(sent) >= allowed \
-                    else now
-                sent.append(send_at)
-                await asyncio.sleep(send_at - now)
+                ticket = next(tickets)
+                if ticket >= allowed:
+                    await asyncio.sleep(
+                        max(0.0, answered[ticket - allowed] + window - time.monotonic()))
                 async with session.get(f"{url}/v2/orders?page={number}&limit={limit}",
                                        headers=headers) as response:
-                    if response.status == 429:  # not expected; retried after a window
-                        await asyncio.sleep(window)
-                        continue
-                    response.raise_for_status()
                     raw = await response.read()
+                answered.append(time.monotonic())
+            if response.status == 429:  # not expected; retried in a fresh slot
+                continue
+            response.raise_for_status()
             body = orjson.loads(raw)
             return body["total"], [order["id"] for order in body["data"]]
 
