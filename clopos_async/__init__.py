@@ -14,7 +14,8 @@ Example::
 from __future__ import annotations
 
 from ._version import __version__
-from .client import AsyncClopos, Reply
+from .client import AsyncClopos
+from .config import ClientConfig
 from .errors import (
     APIConnectionError,
     APIError,
@@ -49,20 +50,28 @@ from .models.orders import (
     SnapshotProduct,
 )
 from .models.page import Page
+from .models.sale_types import SaleType
 from .pagination import AsyncPaginator, PaginationError
 from .ratelimit import RateLimitState
+from .reply import APIResponse, Reply
 from .resources.watch import OrderEvent
 from .retry import RetryPolicy
+from .timeout import Timeout
+from .validators import ArgumentTypeError
+from .versions import NotInVersionError
 
 __all__ = [
     "APIConnectionError",
     "APIError",
+    "APIResponse",
     "APIStatusError",
     "APITimeoutError",
+    "ArgumentTypeError",
     "AsyncClopos",
     "AsyncPaginator",
     "AuthenticationError",
     "BadRequestError",
+    "ClientConfig",
     "CloposError",
     "ConflictError",
     "Discount",
@@ -74,6 +83,7 @@ __all__ = [
     "NewOrderModifier",
     "NewOrderProduct",
     "NotFoundError",
+    "NotInVersionError",
     "Order",
     "OrderCustomer",
     "OrderEvent",
@@ -94,7 +104,9 @@ __all__ = [
     "Reply",
     "ResponseValidationError",
     "RetryPolicy",
+    "SaleType",
     "ServerError",
     "SnapshotProduct",
+    "Timeout",
     "__version__",
 ]

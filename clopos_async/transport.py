@@ -17,6 +17,7 @@ from yarl import URL
 
 from ._version import __version__
 from .errors import APIConnectionError, APITimeoutError
+from .timeout import Timeout
 
 __all__ = ["HttpTransport", "Request", "Response"]
 
@@ -32,7 +33,7 @@ class Request:
     params: Sequence[tuple[str, str]] = ()
     body: bytes | None = None
     headers: Mapping[str, str] = attrs.field(factory=dict)
-    timeout: aiohttp.ClientTimeout | None = None
+    timeout: Timeout | None = None  # None: the transport's default
     idempotency_key: str | None = None
 
 
@@ -44,6 +45,11 @@ class Response:
     headers: Mapping[str, str]
     body: bytes
     elapsed: float
+
+
+def _aiohttp_timeout(timeout: Timeout) -> aiohttp.ClientTimeout:
+    """The one place the neutral `Timeout` becomes aiohttp's."""
+    return aiohttp.ClientTimeout(total=timeout.total, connect=timeout.connect)
 
 
 def _lowercase_headers(headers: Mapping[str, str]) -> dict[str, str]:
@@ -60,11 +66,11 @@ class HttpTransport:
         self,
         base_url: str,
         *,
-        timeout: aiohttp.ClientTimeout,
+        timeout: Timeout,
         session: aiohttp.ClientSession | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
-        self.timeout = timeout
+        self.timeout = _aiohttp_timeout(timeout)
         self._session = session
         self._owns_session = session is None
         self._closed = False
@@ -105,7 +111,9 @@ class HttpTransport:
                 self._url(request),
                 data=request.body,
                 headers=headers,
-                timeout=request.timeout or self.timeout,
+                timeout=(
+                    _aiohttp_timeout(request.timeout) if request.timeout else self.timeout
+                ),
                 allow_redirects=False,
             ) as response:
                 body = await response.read()

@@ -12,14 +12,28 @@ from urllib.parse import quote
 
 import attrs
 
-from .auth import Credentials
+from .credentials import Credentials
 from .models.enums import OrderStatus
 from .models.new_order import NewOrder
 
-__all__ = ["V1", "V2", "ApiVersion", "ApiVersionName", "OrderId", "get_version"]
+__all__ = [
+    "V1", "V2", "ApiVersion", "ApiVersionName", "NotInVersionError", "OrderId", "ResourceId",
+    "get_version", "versions_with",
+]  # fmt: skip
 
 ApiVersionName = Literal["v1", "v2"]
-OrderId = int | str
+ResourceId = int | str
+OrderId = ResourceId
+
+# Resource name -> path below the version prefix, for what both versions document.
+_COMMON_PATHS: Mapping[str, str] = {
+    "orders": "orders",
+    "sale_types": "sale-types",  # REFERENCE §4.10
+}
+
+
+class NotInVersionError(ValueError):
+    """The operation does not exist in the client's API version (raised before sending)."""
 
 
 @attrs.frozen
@@ -40,17 +54,33 @@ class ApiVersion:
     # v1 nests the order under payload (REFERENCE §3.5); v2 takes it flat (§3.6).
     nested_create_body: bool
     max_limit: int = 100
+    # Resource name -> path below `prefix` (REFERENCE §4); a resource absent here does not
+    # exist in this version.
+    paths: Mapping[str, str] = attrs.field(factory=lambda: dict(_COMMON_PATHS))
 
     @property
     def auth_path(self) -> str:
         """Path of the token endpoint."""
         return f"{self.prefix}/auth"
 
+    def path(self, resource: str, item_id: ResourceId | None = None) -> str:
+        """Path of a resource's collection, or of one item (its id URL-quoted).
+
+        Raises `NotInVersionError`, naming the versions that have it, if this one does not.
+        """
+        relative = self.paths.get(resource)
+        if relative is None:
+            others = " or ".join(versions_with(resource)) or "no API version"
+            raise NotInVersionError(
+                f"{resource} is not available in API {self.name}; it needs {others}"
+            )
+        if item_id is None:
+            return f"{self.prefix}/{relative}"
+        return f"{self.prefix}/{relative}/{quote(str(item_id), safe='')}"
+
     def orders_path(self, order_id: OrderId | None = None) -> str:
         """Path of the orders collection, or of one order (its id URL-quoted)."""
-        if order_id is None:
-            return f"{self.prefix}/orders"
-        return f"{self.prefix}/orders/{quote(str(order_id), safe='')}"
+        return self.path("orders", order_id)
 
     def auth_body(self, credentials: Credentials) -> dict[str, str]:
         """The JSON body of the token exchange."""
@@ -134,6 +164,11 @@ V1 = ApiVersion(
     lowercase_statuses=True,
     nested_create_body=True,
 )
+
+
+def versions_with(resource: str) -> list[str]:
+    """The names of the API versions that have ``resource``."""
+    return [version.name for version in (V1, V2) if resource in version.paths]
 
 
 def get_version(name: str) -> ApiVersion:

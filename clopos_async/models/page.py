@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
+
+if TYPE_CHECKING:  # a type only: models stay in the pure core
+    from ..reply import Reply
 
 __all__ = ["Page"]
 
@@ -19,6 +22,7 @@ class Page(Generic[T]):
     from ``pagination.total_pages`` or, failing that, is computed from ``total``.
     ``raw_items`` holds the items exactly as the API sent them (decoded JSON), parallel to
     ``items``: for lossless export, and for fields the typed models do not know yet.
+    ``reply`` is this page's own HTTP reply (status, headers, the whole decoded body).
     """
 
     items: list[T]
@@ -27,6 +31,7 @@ class Page(Generic[T]):
     total: int | None = None
     server_total_pages: int | None = attrs.field(default=None, repr=False)
     raw_items: list[Any] = attrs.field(factory=list, repr=False, eq=False)
+    reply: Reply | None = attrs.field(default=None, repr=False, eq=False)
 
     @property
     def total_pages(self) -> int | None:
