@@ -35,14 +35,14 @@ def table_row(order: Order) -> tuple[str, ...]:
     )
 
 
-def table(rows: Sequence[tuple[str, ...]]) -> str:
-    """Rows under `TABLE_HEADER`, each column as wide as its widest cell."""
-    widths = [max(len(cell) for cell in column) for column in zip(TABLE_HEADER, *rows, strict=True)]
+def table(rows: Sequence[tuple[str, ...]], header: tuple[str, ...] = TABLE_HEADER) -> str:
+    """Rows under ``header`` (orders' by default), each column as wide as its widest cell."""
+    widths = [max(len(cell) for cell in column) for column in zip(header, *rows, strict=True)]
     lines = []
-    for row in (TABLE_HEADER, *rows):
+    for row in (header, *rows):
         cells = [
             cell.rjust(width) if title in _RIGHT_ALIGNED else cell.ljust(width)
-            for title, cell, width in zip(TABLE_HEADER, row, widths, strict=True)
+            for title, cell, width in zip(header, row, widths, strict=True)
         ]
         lines.append("  ".join(cells).rstrip())
     return "\n".join(lines)

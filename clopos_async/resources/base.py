@@ -117,9 +117,12 @@ class Resource(Generic[T]):
         for name, value in params.items():
             param = listing.params.get(name)
             if param is None:
-                known = ", ".join(listing.params) or "none"
-                invalid("argument", f"a parameter of {self.spec.label} list ({known})", name,
-                        error=ArgumentTypeError)
+                known = ", ".join(["limit", "with_", "sort", "date_from", "date_to", "filters",
+                                   *listing.params])
+                raise ArgumentTypeError(
+                    f"{name!r} is not an argument of {self.spec.label} listings; they take "
+                    f"{known}"
+                )
             if value is None:
                 continue
             encoded = param.encode(self._version, name, value)
