@@ -18,6 +18,7 @@ Pure: no I/O.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from decimal import Decimal
 from typing import Any, NoReturn, TypeVar
 
 import attrs
@@ -26,6 +27,7 @@ __all__ = [
     "ArgumentTypeError",
     "attrs_check",
     "check_choice",
+    "check_decimal",
     "check_instance",
     "check_int",
     "check_non_empty_str",
@@ -82,6 +84,22 @@ def check_positive_number(name: str, value: object, *, unit: str = "") -> float:
     if not 0 < value < float("inf"):
         invalid(name, allowed, value)
     return float(value)
+
+
+def check_decimal(
+    name: str, value: object, *, minimum: int | None = None, exclusive: bool = False
+) -> Decimal:
+    """Return ``value`` if it is a finite Decimal, ``>= minimum`` (``> minimum``: exclusive)."""
+    allowed = "a finite number"
+    if minimum is not None:
+        allowed += f" {'>' if exclusive else '>='} {minimum}"
+    if not isinstance(value, Decimal) or not value.is_finite():
+        # A non-numeric string or NaN has the right kind but a bad value.
+        kind_ok = isinstance(value, (str, Decimal))
+        invalid(name, allowed, value, error=ValueError if kind_ok else ArgumentTypeError)
+    if minimum is not None and (value <= minimum if exclusive else value < minimum):
+        invalid(name, allowed, value)
+    return value
 
 
 def check_non_empty_str(name: str, value: object, *, secret: bool = False) -> str:
