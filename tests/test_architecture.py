@@ -192,3 +192,12 @@ def test_only_the_transport_layer_imports_aiohttp() -> None:
     graph = import_graph()
     importers = sorted(m for m, targets in graph.items() if "aiohttp" in targets)
     assert [m for m in importers if not _within(m, AIOHTTP_ALLOWED)] == []
+
+
+def test_the_fake_server_is_independent_of_the_sdk() -> None:
+    graph = import_graph(typing=True)
+    for module in graph:
+        if _within(module, ("testing",)):
+            outside = sorted(m for m in _reachable(graph, module)
+                             if m != "aiohttp" and not _within(m, ("testing",)))
+            assert outside == [], f"{module} reaches {outside}"
