@@ -15,6 +15,7 @@ import attrs
 from .credentials import Credentials
 from .models.enums import OrderStatus
 from .models.new_order import NewOrder
+from .validators import ArgumentTypeError, invalid
 
 __all__ = [
     "V1", "V2", "ApiVersion", "ApiVersionName", "NotInVersionError", "OrderId", "ResourceId",
@@ -110,14 +111,12 @@ class ApiVersion:
         """Validate a list filter status (case-insensitive) and spell it as this version does."""
         value = status.value if isinstance(status, OrderStatus) else status
         if not isinstance(value, str):
-            raise TypeError(f"status must be a string or OrderStatus, got {type(status).__name__}")
+            invalid("status", "a string or OrderStatus", status, error=ArgumentTypeError)
         for allowed in self.list_statuses:
             if allowed.value.lower() == value.strip().lower():
                 return self._spell(allowed)
         names = ", ".join(self._spell(s) for s in self.list_statuses)
-        raise ValueError(
-            f"status must be one of {names} for API {self.name}, got {value!r}"
-        )
+        invalid("status", f"one of {names} for API {self.name}", value)
 
     def _spell(self, status: OrderStatus) -> str:
         return status.value.lower() if self.lowercase_statuses else status.value
@@ -128,7 +127,7 @@ class ApiVersion:
             return order.to_v1_body() if self.nested_create_body else order.to_v2_body()
         if isinstance(order, Mapping):
             return order
-        raise TypeError(f"order must be a NewOrder or a mapping, got {type(order).__name__}")
+        invalid("order", "a NewOrder or a mapping", order, error=ArgumentTypeError)
 
 
 V2 = ApiVersion(
@@ -174,7 +173,7 @@ def versions_with(resource: str) -> list[str]:
 def get_version(name: str) -> ApiVersion:
     """The profile for ``"v1"`` or ``"v2"``."""
     profiles = {"v1": V1, "v2": V2}
-    try:
-        return profiles[name.lower() if isinstance(name, str) else name]
-    except (KeyError, TypeError):
-        raise ValueError(f"api_version must be 'v1' or 'v2', got {name!r}") from None
+    profile = profiles.get(name.lower()) if isinstance(name, str) else None
+    if profile is None:
+        invalid("api_version", "one of v1, v2", name)
+    return profile

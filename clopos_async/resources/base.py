@@ -106,8 +106,10 @@ class Resource(Generic[T]):
         if limit is None:
             limit = listing.default_limit
         check_int("limit", limit, minimum=1, maximum=listing.max_limit)
+        if sort is not None and not listing.sort_fields:
+            invalid("sort", f"None ({self.spec.label} take no sort)", sort)
         if sort is not None and parse_sort(sort)[0] not in listing.sort_fields:
-            fields = ", ".join(listing.sort_fields) or "nothing (no sort)"
+            fields = ", ".join(listing.sort_fields)
             invalid("sort", f"one of {fields} (prefix '-' for descending)", sort)
         if not listing.date_range and (date_from is not None or date_to is not None):
             invalid("date_from/date_to", f"None ({self.spec.label} take no date range)",
