@@ -206,3 +206,20 @@ def test_the_declaration_is_short() -> None:
 
     assert len(inspect.getsource(sale_types).splitlines()) <= 40
     assert SALE_TYPES.listing is not None and SALE_TYPES.listing.max_limit == 100
+
+
+async def test_a_declared_get_checks_then_fetches(clopos: AsyncClopos, fake: FakeClopos) -> None:
+    from clopos_async import Order
+
+    orders = PlainResource(clopos, ResourceSpec(name="orders", model=Order, gettable=True,
+                                                get_with_values=("receipt",)))
+    with pytest.raises(ValueError, match=r"with_ must be one of receipt, got 'customer'"):
+        await orders.get(2, with_=["customer"])
+    with pytest.raises(TypeError, match="id must be an int or str"):
+        await orders.get(2.0)  # type: ignore[arg-type]
+    assert fake.counters.requests == 0
+    order = await orders.get(2)
+    raw = await orders.with_raw_response.get(3, with_="receipt")
+    assert order.id == 2 and raw.parsed.id == 3 and raw.data["id"] == 3
+    with pytest.raises(TypeError, match="sale types have no get operation"):
+        await clopos.sale_types.get(1)
