@@ -14,7 +14,8 @@ Example::
 from __future__ import annotations
 
 from ._version import __version__
-from .client import AsyncClopos, Reply
+from .client import AsyncClopos
+from .config import ClientConfig
 from .errors import (
     APIConnectionError,
     APIError,
@@ -53,20 +54,28 @@ from .models.orders import (
     SnapshotProduct,
 )
 from .models.page import DegradedItem, Page
+from .models.sale_types import SaleType
 from .pagination import AsyncPaginator, PaginationError
 from .ratelimit import RateLimitState
+from .reply import APIResponse, Reply
 from .resources.watch import OrderEvent
 from .retry import RetryPolicy
+from .timeout import Timeout
+from .validators import ArgumentTypeError
+from .versions import NotInVersionError
 
 __all__ = [
     "APIConnectionError",
     "APIError",
+    "APIResponse",
     "APIStatusError",
     "APITimeoutError",
+    "ArgumentTypeError",
     "AsyncClopos",
     "AsyncPaginator",
     "AuthenticationError",
     "BadRequestError",
+    "ClientConfig",
     "CloposError",
     "ConflictError",
     "DegradedItem",
@@ -79,6 +88,7 @@ __all__ = [
     "NewOrderModifier",
     "NewOrderProduct",
     "NotFoundError",
+    "NotInVersionError",
     "Order",
     "OrderCustomer",
     "OrderEvent",
@@ -101,8 +111,10 @@ __all__ = [
     "ResponseTooLargeError",
     "ResponseValidationError",
     "RetryPolicy",
+    "SaleType",
     "ServerError",
     "SnapshotProduct",
+    "Timeout",
     "UnprocessableEntityError",
     "__version__",
     "new_idempotency_key",

@@ -44,18 +44,16 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import enum
-import json
 import os
 import secrets
 from collections.abc import Sequence
-from datetime import datetime, timezone
-from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, Protocol, TextIO
 
 from . import Order, Page
+from .display import format_value
+from .dumping import dump_json
 
 __all__ = [
     "CSV_COLUMNS",
@@ -108,34 +106,9 @@ def format_for_path(path: str | os.PathLike[str]) -> ExportFormat:
     return "csv" if Path(path).suffix.lower() == ".csv" else "jsonl"
 
 
-# -- cells ---------------------------------------------------------------------------
-
-
-def _cell(value: object) -> str:
-    """One CSV cell: plain decimals, ISO UTC datetimes with Z, enum values, None as empty."""
-    if value is None:
-        return ""
-    if isinstance(value, enum.Enum):
-        return _cell(value.value)
-    if isinstance(value, bool):  # before int: bool is an int
-        return "true" if value else "false"
-    if isinstance(value, Decimal):
-        # "f" never switches to exponent notation (str(Decimal("1E+3")) would be "1E+3").
-        return format(value, "f")
-    if isinstance(value, datetime):
-        utc = value.astimezone(timezone.utc) if value.tzinfo else value
-        return utc.replace(tzinfo=None).isoformat() + "Z"
-    return str(value)
-
-
-def _first(*values: object) -> object:
-    return next((value for value in values if value is not None), None)
-
-
 def csv_row(order: Order) -> list[str]:
     """The CSV cells of one order, in `CSV_COLUMNS` order."""
     payload = order.payload
-    service = payload.service if payload else None
     customer = payload.customer if payload else None
     meta = payload.meta if payload else None
     discount = meta.discount if meta else None
@@ -147,34 +120,28 @@ def csv_row(order: Order) -> list[str]:
         order.type,
         order.integration,
         order.integration_status,
-        _first(order.venue_id, service.venue_id if service else None),
+        order.effective_venue_id,
         order.created_at,
         order.updated_at,
-        _first(
-            payload.customer_id if payload else None,
-            customer.id if customer else None,
-            order.customer_id,
-        ),
+        order.effective_customer_id,
         customer.name if customer else None,
         customer.phone if customer else None,
         customer.address if customer else None,
-        _first(
-            payload.sale_type_id if payload else None, service.sale_type_id if service else None
-        ),
+        order.effective_sale_type_id,
         len(products),
         sum(line.count or 0 for line in products),
         meta.comment if meta else None,
         discount.discount_type if discount else None,
         discount.discount_value if discount else None,
         payload.delivery_fee if payload else None,
-        _first(meta.order_total if meta else None, order.total, order.total_amount),
-        _first(receipt.id if receipt else None, order.receipt_id),
+        order.effective_total,
+        receipt.id if receipt and receipt.id is not None else order.receipt_id,
         receipt.status if receipt else None,
         order.integration_uuid,
         order.integration_id,
         order.customer_ref_id,
     )
-    return [_cell(value) for value in values]
+    return [format_value(value) for value in values]
 
 
 def page_raw_items(page: Page[Order]) -> list[Any]:
@@ -211,11 +178,7 @@ class JsonlWriter:
     def write_page(self, page: Page[Order]) -> int:
         items = page_raw_items(page)
         # One write per page: cheaper than one per order, and still bounded by a page.
-        self._stream.write(
-            "".join(
-                json.dumps(item, ensure_ascii=False, separators=(",", ":")) + "\n" for item in items
-            )
-        )
+        self._stream.write("".join(dump_json(item) + "\n" for item in items))
         return len(items)
 
 

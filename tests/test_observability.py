@@ -90,19 +90,20 @@ async def test_a_failing_hook_is_logged_not_raised(
     assert any("hook" in r.getMessage() for r in caplog.records if r.levelno == logging.ERROR)
 
 
-async def test_last_response_gives_raw_access(fake: FakeClopos) -> None:
+async def test_last_response_still_works_but_is_deprecated(fake: FakeClopos) -> None:
     async with client_for(fake) as clopos:
-        assert clopos.last_response is None
+        with pytest.warns(DeprecationWarning, match="with_raw_response"):
+            assert clopos.last_response is None
         order = await clopos.orders.get(2)
-        last = clopos.last_response
+        with pytest.warns(DeprecationWarning):
+            last = clopos.last_response
         assert last is not None
         assert last.response.status == 200
         assert last.envelope.raw["data"]["id"] == order.id
         with pytest.raises(NotFoundError):
             await clopos.orders.get(987654)
-        assert clopos.last_response is last  # failures do not replace it
-    async with client_for(fake) as other:
-        assert other.last_response is None  # another client's response is not ours
+        with pytest.warns(DeprecationWarning):
+            assert clopos.last_response is last  # failures do not replace it
 
 
 async def test_rate_limit_state_is_exposed() -> None:
@@ -111,12 +112,11 @@ async def test_rate_limit_state_is_exposed() -> None:
     async with FakeClopos(orders=3, quota=Quota(limit=50, window=60.0)) as fake:
         async with client_for(fake) as clopos:
             assert clopos.rate_limit.limit is None
-            await clopos.orders.get(1)
+            raw = await clopos.orders.with_raw_response.get(1)
             state = clopos.rate_limit
-            last = clopos.last_response
     assert state.limit == 50 and state.remaining == 49
     assert state.reset_after is not None and 0 <= state.reset_after <= 60
-    assert last is not None and last.rate_limit is not None and last.rate_limit.remaining == 49
+    assert raw.rate_limit is not None and raw.rate_limit.remaining == 49
 
 
 async def test_no_secret_or_token_anywhere(caplog: pytest.LogCaptureFixture) -> None:
@@ -156,4 +156,5 @@ async def test_with_options_shares_the_client(fake: FakeClopos) -> None:
         await view.orders.list_page(limit=1)
         await clopos.orders.list_page(limit=1)
         assert fake.counters.auth_calls == 1  # one token for both
-        assert view.last_response is clopos.last_response is not None
+        assert view.config.timeout.total == 5 and clopos.config.timeout.total == 30
+        assert view.config.retry is clopos.config.retry  # the rest is the original's

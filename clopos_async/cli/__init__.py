@@ -24,6 +24,8 @@ Commands::
     orders get     ID [--with-receipt]
     orders ignore  ID
     orders create  --file FILE [--idempotency-key KEY]
+    sale-types list    [--limit 20] [--max N] [--filter F=V] [--json | --jsonl]
+    sale-types export  --out FILE [--format jsonl|csv] [--limit 20] [--max N]
     fake-server    [--host 127.0.0.1] [--port 8080] [--orders 1000] [--api-version v1|v2]
                    [--token-ttl S] [--latency S] [--fault-rate R] [--quota N/W]
 
@@ -70,6 +72,7 @@ from .errors import (
 from .fake_server import embedded_fake, serve_fake
 from .orders import ACTIONS
 from .parser import build_parser
+from .resources import actions_for
 
 __all__ = ["main"]
 
@@ -121,7 +124,8 @@ async def _run(args: argparse.Namespace) -> None:
         return
     async with contextlib.AsyncExitStack() as stack:
         clopos = await _open_client(args, stack)
-        await ACTIONS[args.action](clopos, args)
+        actions = ACTIONS if args.command == "orders" else actions_for(args.command)
+        await actions[args.action](clopos, args)
 
 
 class _CliLogHandler(logging.StreamHandler):  # type: ignore[type-arg]

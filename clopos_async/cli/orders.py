@@ -12,7 +12,8 @@ from collections.abc import AsyncGenerator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from .. import AsyncClopos, AsyncPaginator, Order, Page
+from .. import APIResponse, AsyncClopos, AsyncPaginator, Order, Page
+from ..dumping import dump_json
 from ..export import AtomicOutput, format_for_path, make_writer, page_raw_items
 from .errors import UsageError
 from .output import order_json, raw_json_line, table, table_row
@@ -124,24 +125,25 @@ def _pages_wanted(page: Page[Order], max_items: int | None) -> int | None:
     return min(total_pages, -(-max_items // page.limit))
 
 
-def _as_sent(clopos: AsyncClopos, order: Order) -> str:
+def _as_sent(raw: APIResponse[Order]) -> str:
     """The order exactly as the API sent it (pretty JSON), else the typed order."""
-    last = clopos.last_response
-    data = last.envelope.data if last is not None else None
+    order, data = raw.parsed, raw.data
     if isinstance(data, dict) and data.get("id", order.id) == order.id:
-        return json.dumps(data, indent=2, ensure_ascii=False)
+        return dump_json(data, pretty=True)
     return order_json(order)  # e.g. a create answered without a top-level id
 
 
 async def get_order(clopos: AsyncClopos, args: argparse.Namespace) -> None:
     """`orders get ID`: the order as pretty JSON, as the API sent it."""
-    order = await clopos.orders.get(_order_id(args.id), with_receipt=args.with_receipt)
-    _write(_as_sent(clopos, order))
+    raw = await clopos.orders.with_raw_response.get(
+        _order_id(args.id), with_receipt=args.with_receipt
+    )
+    _write(_as_sent(raw))
 
 
 async def ignore_order(clopos: AsyncClopos, args: argparse.Namespace) -> None:
     """`orders ignore ID`: cancel it and print what the server answered."""
-    _write(_as_sent(clopos, await clopos.orders.ignore(_order_id(args.id))))
+    _write(_as_sent(await clopos.orders.with_raw_response.ignore(_order_id(args.id))))
 
 
 def _read_body(path: str) -> dict[str, Any]:
@@ -161,8 +163,10 @@ def _read_body(path: str) -> dict[str, Any]:
 async def create_order(clopos: AsyncClopos, args: argparse.Namespace) -> None:
     """`orders create --file F`: send the body unchanged, print the created order."""
     body = await asyncio.to_thread(_read_body, args.file)
-    order = await clopos.orders.create(body, idempotency_key=args.idempotency_key)
-    _write(_as_sent(clopos, order))
+    raw = await clopos.orders.with_raw_response.create(
+        body, idempotency_key=args.idempotency_key
+    )
+    _write(_as_sent(raw))
 
 
 ACTIONS: dict[str, Action] = {

@@ -7,6 +7,7 @@ import argparse
 from .._version import __version__
 from ..export import columns_help
 from .errors import EXIT_CODES_HELP
+from .resources import add_resource_parsers
 
 __all__ = ["build_parser", "parse_filter", "parse_quota"]
 
@@ -249,5 +250,6 @@ def build_parser() -> argparse.ArgumentParser:
     _add_connection_flags(parser)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_orders(commands)
+    add_resource_parsers(commands, parse_filter=parse_filter)
     _add_fake_server(commands)
     return parser

@@ -14,6 +14,13 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 import attrs
 
+from clopos_async.validators import (
+    check_decimal,
+    check_instance,
+    check_int,
+    check_non_empty_str,
+)
+
 if TYPE_CHECKING:
     _Attr: TypeAlias = attrs.Attribute[Any]
 
@@ -71,51 +78,35 @@ def _where(inst: object, attr: _Attr) -> str:
 
 
 def _int(inst: object, attr: _Attr, value: object) -> int:
-    # bool is an int subclass; True as an id or a count is always a mistake.
-    if type(value) is bool or not isinstance(value, int):
-        raise TypeError(f"{_where(inst, attr)} must be an integer, got {value!r}")
-    return value
+    return check_int(_where(inst, attr), value)  # bool is refused: True is never an id
 
 
 def _positive_int(inst: object, attr: _Attr, value: object) -> None:
-    if _int(inst, attr, value) <= 0:
-        raise ValueError(f"{_where(inst, attr)} must be a positive integer, got {value!r}")
+    check_int(_where(inst, attr), value, minimum=1)
 
 
 def _bool(inst: object, attr: _Attr, value: object) -> None:
-    if type(value) is not bool:
-        raise TypeError(f"{_where(inst, attr)} must be a bool, got {value!r}")
+    check_instance(_where(inst, attr), value, bool)
 
 
 def _str(inst: object, attr: _Attr, value: object) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"{_where(inst, attr)} must be a string, got {value!r}")
-    return value
+    return check_instance(_where(inst, attr), value, str)
 
 
 def _non_empty_str(inst: object, attr: _Attr, value: object) -> str:
-    text = _str(inst, attr, value)
-    if not text.strip():
-        raise ValueError(f"{_where(inst, attr)} must be a non-empty string, got {value!r}")
-    return text
+    return check_non_empty_str(_where(inst, attr), value)
 
 
 def _decimal(inst: object, attr: _Attr, value: object) -> Decimal:
-    if isinstance(value, Decimal) and value.is_finite():
-        return value
-    # A non-numeric string or NaN has the right type but a bad value.
-    error = ValueError if isinstance(value, (str, Decimal)) else TypeError
-    raise error(f"{_where(inst, attr)} must be a finite number, got {value!r}")
+    return check_decimal(_where(inst, attr), value)
 
 
 def _non_negative_money(inst: object, attr: _Attr, value: object) -> None:
-    if _decimal(inst, attr, value) < 0:
-        raise ValueError(f"{_where(inst, attr)} must be >= 0, got {value!r}")
+    check_decimal(_where(inst, attr), value, minimum=0)
 
 
 def _positive_decimal(inst: object, attr: _Attr, value: object) -> None:
-    if _decimal(inst, attr, value) <= 0:
-        raise ValueError(f"{_where(inst, attr)} must be > 0, got {value!r}")
+    check_decimal(_where(inst, attr), value, minimum=0, exclusive=True)
 
 
 def _check_tuple_of(inst: object, attr: _Attr, value: object, item_type: type) -> tuple[Any, ...]:

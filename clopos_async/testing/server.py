@@ -7,6 +7,8 @@ Both versions' routes are served at once, under one base URL::
     GET  {url}/orders/{id}   v1 get            GET  {url}/v2/orders/{id}   v2 get
     POST {url}/orders        v1 create         POST {url}/v2/orders        v2 create
     PUT  {url}/orders/{id}   v1 ignore         PUT  {url}/v2/orders/{id}   v2 ignore
+    GET  {url}/sale-types    v1 sale types     GET  {url}/v2/sale-types    v2 sale types
+                             (a bare JSON array)                            (paginated)
 
 ``api_version`` only picks which credentials ``credentials`` shows, the default version of
 ``issue_token()``, and the flavour of the generated orders (v1: mostly ``Y-m-d H:i:s``
@@ -58,6 +60,8 @@ from .faults import FaultInjector, FaultPlan
 from .listing import SelectionCache
 from .orders_api import OrdersApi
 from .quota import Quota, QuotaGate, auth_ip_key, tenant_key
+from .reference_api import ReferenceApi, ReferenceRules
+from .reference_data import make_sale_types
 from .responses import error_middleware
 from .store import IdempotencyCache, OrderStore
 
@@ -134,6 +138,11 @@ class FakeClopos:
         for order in initial:
             order.setdefault("receipt", None)
         self._store = OrderStore(initial)
+        # Reference data per version flavour; tests may edit these lists while serving.
+        self.sale_types: dict[ApiVersion, list[dict[str, Any]]] = {
+            version: make_sale_types(self.config.venues, flavour=version)
+            for version in ("v1", "v2")
+        }
         self.counters = FakeCounters()
         self._faults = FaultInjector(self.counters, faults)
         self._quota = QuotaGate(self.counters, tenant_key, quota)
@@ -307,7 +316,18 @@ class FakeClopos:
             )
             one.add_route("GET", api.get_order)
             one.add_route("PUT", api.update_order)
+            self._add_reference_routes(app, prefix, rules.version)
         return app
+
+    def _add_reference_routes(self, app: web.Application, prefix: str,
+                              version: ApiVersion) -> None:
+        # PEER-PY: 20 by default, 1..100; v1 has a documented bare-array answer (§4.10).
+        sale_types = ReferenceApi(
+            version, ReferenceRules(limit_default=20, limit_max=100, bare_array_on_v1=True),
+            lambda: self.sale_types[version],
+        )
+        app.router.add_get(f"{prefix}/sale-types", sale_types.list_items,
+                           name=f"{version}.sale_types")
 
     def _middlewares(self) -> list[Middleware]:
         """The one request pipeline, outermost first."""
