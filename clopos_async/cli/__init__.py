@@ -60,11 +60,13 @@ import traceback
 from collections.abc import Sequence
 from typing import Any
 
-from .. import AsyncClopos, RetryPolicy
+from .. import AsyncClopos, NotFoundError, RetryPolicy
+from ..client import DEFAULT_BASE_URL
 from .errors import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_PIPE_CLOSED,
+    EXIT_USAGE,
     UsageError,
     describe,
     exit_code_for,
@@ -175,6 +177,18 @@ def _configure_logging(debug: bool, status: StatusLine) -> None:
     logger.setLevel(logging.DEBUG if debug else logging.WARNING)
 
 
+# Every Clopos server answers its auth route; a 404 there means the URL points elsewhere
+# (no /open-api, or /v2 appended: the SDK adds the version itself).
+_WRONG_BASE_URL = (
+    "the base URL is probably wrong: it should look like "
+    f"{DEFAULT_BASE_URL} (ending in /open-api, without /v2); see --base-url or CLOPOS_BASE_URL"
+)
+
+
+def _auth_not_found(exc: BaseException) -> bool:
+    return isinstance(exc, NotFoundError) and (exc.path or "").rstrip("/").endswith("/auth")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code (see the module docstring)."""
     args = build_parser().parse_args(argv)  # exits 2 on usage errors, 0 on --help/--version
@@ -200,6 +214,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = describe(exc, base_url=base_url)
         if isinstance(exc, (ValueError, TypeError)):
             message = in_flag_terms(message)
+        if _auth_not_found(exc):
+            print(f"error: {message}; {_WRONG_BASE_URL}", file=sys.stderr)
+            return EXIT_USAGE
         print(f"error: {message}", file=sys.stderr)
         return exit_code_for(exc)
     return EXIT_OK
