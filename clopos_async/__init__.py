@@ -13,6 +13,8 @@ Example::
 
 from __future__ import annotations
 
+import logging
+
 from ._version import __version__
 from .client import AsyncClopos, Reply
 from .errors import (
@@ -53,6 +55,10 @@ from .pagination import AsyncPaginator, PaginationError
 from .ratelimit import RateLimitState
 from .resources.watch import OrderEvent
 from .retry import RetryPolicy
+
+# A library never decides where its logs go: without this, Python's last-resort handler
+# prints our retry warnings in scripts that never configured logging (the CLI adds its own).
+logging.getLogger("clopos_async").addHandler(logging.NullHandler())
 
 __all__ = [
     "APIConnectionError",

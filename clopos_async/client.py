@@ -149,6 +149,7 @@ class AsyncClopos:
             raise TypeError("retry_ambiguous_writes must be a bool")
         self._retry = retry if retry is not None else RetryPolicy()
         self._timeout: aiohttp.ClientTimeout | None = None  # per-copy override (with_options)
+        self._view_of: AsyncClopos | None = None  # the client a with_options() view shares
         self._retry_ambiguous_writes = retry_ambiguous_writes
         self._gate = AdmissionGate(max_concurrency)
         self._on_request, self._on_response, self._on_retry = on_request, on_response, on_retry
@@ -181,9 +182,14 @@ class AsyncClopos:
     def __repr__(self) -> str:
         creds = self._credentials
         auth = "token=***" if creds is None else f"client_id={creds.client_id!r}"
+        # A with_options() view says so, and shows what it changes.
+        view = ""
+        if self._view_of is not None:
+            timeout = None if self._timeout is None else self._timeout.total
+            view = f" view(retry={self._retry!r}, timeout={timeout})"
         return (
             f"<AsyncClopos {self.version.name} {self.base_url} brand={self._brand!r} "
-            f"venue_id={self._venue_id!r} {auth}>"
+            f"venue_id={self._venue_id!r} {auth}{view}>"
         )
 
     # -- lifecycle ---------------------------------------------------------------------
@@ -215,9 +221,16 @@ class AsyncClopos:
         assert self._credentials is not None
         path = self.version.auth_path
         sent_at = time.monotonic()
-        response = await self._transport.send(
-            Request("POST", path, body=encode_json(self.version.auth_body(self._credentials)))
-        )
+        try:
+            response = await self._transport.send(
+                Request("POST", path, body=encode_json(self.version.auth_body(self._credentials)))
+            )
+        except CloposError as exc:
+            logger.debug("POST %s failed: %s (token exchange)", path, type(exc).__name__)
+            raise
+        # Logged like every other request (the body, which holds the secret, never is).
+        logger.debug("POST %s -> %d in %.0f ms (token exchange)",
+                     path, response.status, response.elapsed * 1000)
         envelope = read_envelope(
             response.status, response.headers, response.body,
             method="POST", path=path, auth_endpoint=True,
@@ -254,6 +267,7 @@ class AsyncClopos:
             order = await clopos.with_options(timeout=5, retry=RetryPolicy.never()).orders.get(1)
         """
         view = copy.copy(self)
+        view._view_of = self
         if retry is not None:
             if not isinstance(retry, RetryPolicy):
                 raise TypeError(f"retry must be a RetryPolicy, got {type(retry).__name__}")
@@ -320,8 +334,13 @@ class AsyncClopos:
             logger.warning("rate limited on %s %s; pausing all requests for %.2fs",
                            request.method, request.path, wait)
         else:
+            # The failure may be the token exchange's, not the call's: name where it happened.
+            failed_at = f"{getattr(error, 'method', None)} {getattr(error, 'path', None)}"
+            cause = type(error).__name__
+            if getattr(error, "path", None) and failed_at != f"{request.method} {request.path}":
+                cause += f" at {failed_at}"
             logger.warning("retrying %s %s after %s (attempt %d failed); waiting %.2fs",
-                           request.method, request.path, type(error).__name__, attempt, wait)
+                           request.method, request.path, cause, attempt, wait)
         await call_hook(self._on_retry,
                         RetryEvent(request.method, request.path, attempt, error, wait))
 
