@@ -281,12 +281,15 @@ def _order_number(inst: object, attr: _Attr, value: object) -> None:
 class NewOrder:
     """An order to create; render it with ``to_v2_body()`` or ``to_v1_body()``.
 
-    >>> order = NewOrder(
-    ...     sale_type_id=2, venue_id=1, customer=NewOrderCustomer(name="Rahid"),
-    ...     products=[NewOrderProduct(product_id=101, product_name="Pizza", count=2, price=8.5)],
-    ... )
-    >>> order.to_v2_body()["products"][0]["product_hash"]
-    '101-0'
+    Examples:
+        >>> order = NewOrder(
+        ...     sale_type_id=2, venue_id=1, customer=NewOrderCustomer(name="Rahid"),
+        ...     products=[
+        ...         NewOrderProduct(product_id=101, product_name="Pizza", count=2, price=8.5)
+        ...     ],
+        ... )
+        >>> order.to_v2_body()["products"][0]["product_hash"]
+        '101-0'
     """
 
     sale_type_id: int = attrs.field(validator=_int)
