@@ -1,13 +1,12 @@
 """The documentation site cannot rot: its API reference covers every public name, and its
-Python examples pass ``mypy --strict``. (CI also builds it with ``mkdocs build --strict``,
-which fails on a broken page, link or reference.)"""
+Python examples need no wrapper (test_readme.py type-checks them with the README's). CI also
+builds the site with ``mkdocs build --strict``, which fails on a broken page, link or
+reference."""
 
 from __future__ import annotations
 
-import os
+import ast
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -23,7 +22,7 @@ REFERENCED = {
     for match in re.findall(r"^::: ([\w.]+)", page.read_text(encoding="utf-8"), flags=re.M)
 }
 BLOCKS = [
-    (page.relative_to(DOCS), block)
+    block
     for page in sorted(DOCS.rglob("*.md"))
     for block in re.findall(r"```python\n(.*?)```", page.read_text(encoding="utf-8"), flags=re.S)
 ]
@@ -57,16 +56,6 @@ def test_the_docs_have_the_promised_pages() -> None:
         assert page in nav and (DOCS / page).is_file(), page
 
 
-def test_docs_examples_pass_mypy_strict(tmp_path: Path) -> None:
-    assert len(BLOCKS) >= 6
-    for number, (_page, block) in enumerate(BLOCKS):
-        (tmp_path / f"docs_block{number}.py").write_text(block, encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--python-version", "3.10",
-         "--cache-dir", str(tmp_path / ".mypy_cache"), "--no-error-summary",
-         *sorted(str(path) for path in tmp_path.glob("docs_block*.py"))],
-        capture_output=True, text=True, cwd=tmp_path, timeout=600,
-        env={**os.environ, "MYPYPATH": str(ROOT)},
-    )  # fmt: skip
-    pages = {f"docs_block{n}.py": str(page) for n, (page, _) in enumerate(BLOCKS)}
-    assert done.returncode == 0, f"{done.stdout}{done.stderr}\n(blocks: {pages})"
+@pytest.mark.parametrize("block", BLOCKS, ids=[f"block{n}" for n in range(len(BLOCKS))])
+def test_docs_example_runs_as_pasted(block: str) -> None:
+    ast.parse(block)  # no top-level await
