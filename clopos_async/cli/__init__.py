@@ -1,6 +1,6 @@
 """The ``clopos-async`` command line (also ``python -m clopos_async``), on the public API only.
 
-Global options, before the command::
+Global options, before or after the command::
 
     --fake [--fake-orders N]     an embedded FakeClopos with N seeded orders (default 1000)
     --api-version v1|v2          \\
@@ -19,8 +19,8 @@ Global options, before the command::
 Commands::
 
     orders list    [filters] [--limit 50] [--max 50] [--json | --jsonl]
-    orders export  --out FILE [--format jsonl|csv] [filters] [--limit 100] [--concurrency 8]
-                   [--max N] [--progress | --no-progress]
+    orders export  --out FILE|- [--force] [--format jsonl|csv] [filters] [--limit 100]
+                   [--concurrency 8] [--max N] [--progress | --no-progress]
     orders get     ID [--with-receipt]
     orders ignore  ID
     orders create  --file FILE [--idempotency-key KEY]
@@ -43,8 +43,8 @@ Exit codes: 0 ok, 1 other API error, 2 usage (bad flags, the SDK's argument chec
 credentials, bad --file), 3 authentication or permission denied, 4 not found, 5 rate limited,
 6 network error or timeout, 7 outcome unknown (a create that may or may not have happened; the
 error line shows its idempotency key), 130 interrupted (Ctrl-C), 141 output pipe closed,
-143 terminated (SIGTERM). Errors are one
-``error: ...`` line on stderr; secrets are never printed.
+143 terminated (SIGTERM). Errors are one ``error: ...`` line on stderr, naming the flag at
+fault; secrets are never printed.
 """
 
 from __future__ import annotations
