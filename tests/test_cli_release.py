@@ -56,19 +56,38 @@ async def test_out_dash_writes_to_stdout_and_creates_no_file(tmp_path: Path) -> 
     assert "-" not in os.listdir()
 
 
+def device(tmp_path: Path, name: str, minor: int) -> Path:
+    """A private copy of /dev/null (minor 3) or /dev/full (minor 7) where we may make one.
+
+    Never the system's own node when we are root: a regression (replacing the device with a
+    regular file, as the old export did) must not break /dev/null for the whole machine.
+    Without root the real node is safe, since only root could replace it.
+    """
+    node = tmp_path / name
+    try:
+        os.mknod(node, 0o666 | stat.S_IFCHR, os.makedev(1, minor))
+    except PermissionError:
+        if os.geteuid() == 0:
+            pytest.skip("root without CAP_MKNOD: the system's devices would be at risk")
+        return Path("/dev") / name
+    return node
+
+
 @posix_only
-async def test_dev_null_stays_a_device() -> None:
-    result = await cli(*fake_flags(25), "orders", "export", "--out", "/dev/null")
+async def test_dev_null_stays_a_device(tmp_path: Path) -> None:
+    null = device(tmp_path, "null", 3)
+    result = await cli(*fake_flags(25), "orders", "export", "--out", str(null))
     assert result.code == 0, result
-    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    assert stat.S_ISCHR(os.stat(null).st_mode)
 
 
-@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
-async def test_dev_full_is_written_into_and_the_error_names_it() -> None:
-    result = await cli(*fake_flags(25), "orders", "export", "--out", "/dev/full")
+@pytest.mark.skipif(sys.platform != "linux", reason="needs Linux's full device")
+async def test_dev_full_is_written_into_and_the_error_names_it(tmp_path: Path) -> None:
+    full = device(tmp_path, "full", 7)
+    result = await cli(*fake_flags(25), "orders", "export", "--out", str(full))
     assert_one_error_line(result, 1)
-    assert "/dev/full" in result.err and "No space left" in result.err
-    assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
+    assert str(full) in result.err and "No space left" in result.err
+    assert stat.S_ISCHR(os.stat(full).st_mode)
 
 
 @posix_only
