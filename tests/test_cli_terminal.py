@@ -32,7 +32,7 @@ DONE = "__EXPORT_DONE__"
 
 async def tmux(socket: str, *args: str) -> str:
     proc = await asyncio.create_subprocess_exec(
-        "tmux", "-L", socket, *args,
+        "tmux", "-S", socket, *args,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     out, err = await asyncio.wait_for(proc.communicate(), 30)
@@ -49,7 +49,8 @@ async def screen_after_export(tmp_path: Path, server: FakeClopos) -> str:
         f"--out {shlex.quote(str(tmp_path / 'o.jsonl'))} --limit 5 --concurrency 2; "
         f"echo; echo {DONE} $?; sleep 600"
     )
-    socket = f"clopos-test-{os.getpid()}-{id(tmp_path)}"
+    # A private server whose socket goes away with tmp_path.
+    socket = str(tmp_path / "tmux.sock")
     await tmux(socket, "new-session", "-d", "-x", str(COLUMNS), "-y", "50", command)
     try:
         for _ in range(1200):  # up to ~120 s on a busy machine
