@@ -13,6 +13,8 @@ Example::
 
 from __future__ import annotations
 
+import logging
+
 from ._version import __version__
 from .client import AsyncClopos
 from .config import ClientConfig
@@ -63,6 +65,10 @@ from .retry import RetryPolicy
 from .timeout import Timeout
 from .validators import ArgumentTypeError
 from .versions import NotInVersionError
+
+# A library never decides where its logs go: without this, Python's last-resort handler
+# prints our retry warnings in scripts that never configured logging (the CLI adds its own).
+logging.getLogger("clopos_async").addHandler(logging.NullHandler())
 
 __all__ = [
     "APIConnectionError",

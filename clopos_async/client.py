@@ -110,6 +110,7 @@ class AsyncClopos:
         if session is not None:
             check_instance("session", session, aiohttp.ClientSession)
         self._config = config
+        self._view_of: AsyncClopos | None = None  # the client a with_options() view shares
         self._tokens = (
             TokenManager(None, static_token=config.token) if config.token is not None
             else TokenManager(self._exchange_credentials)
@@ -168,9 +169,13 @@ class AsyncClopos:
     def __repr__(self) -> str:
         config = self._config
         auth = "token=***" if config.token is not None else f"client_id={config.client_id!r}"
+        # A with_options() view says so, and shows what it changes.
+        view = ""
+        if self._view_of is not None:
+            view = f" view(retry={config.retry!r}, timeout={config.timeout.total})"
         return (
             f"<AsyncClopos {self.version.name} {self.base_url} brand={config.brand!r} "
-            f"venue_id={config.venue_id!r} {auth}>"
+            f"venue_id={config.venue_id!r} {auth}{view}>"
         )
 
     # -- lifecycle ---------------------------------------------------------------------
@@ -203,9 +208,16 @@ class AsyncClopos:
         assert credentials is not None
         path = self.version.auth_path
         sent_at = time.monotonic()
-        response = await self._transport.send(
-            Request("POST", path, body=encode_json(self.version.auth_body(credentials)))
-        )
+        try:
+            response = await self._transport.send(
+                Request("POST", path, body=encode_json(self.version.auth_body(credentials)))
+            )
+        except CloposError as exc:
+            logger.debug("POST %s failed: %s (token exchange)", path, type(exc).__name__)
+            raise
+        # Logged like every other request (the body, which holds the secret, never is).
+        logger.debug("POST %s -> %d in %.0f ms (token exchange)",
+                     path, response.status, response.elapsed * 1000)
         return parse_token_response(response.status, response.headers, response.body,
                                     path=path, sent_at=sent_at, now=time.time())
 
@@ -240,6 +252,7 @@ class AsyncClopos:
                 "client); build another AsyncClopos instead"
             )
         view = copy.copy(self)
+        view._view_of = self
         view._config = self._config.evolve(**changes)
         view._attach_resources()
         return view
@@ -317,8 +330,13 @@ class AsyncClopos:
             logger.warning("rate limited on %s %s; pausing all requests for %.2fs",
                            request.method, request.path, wait)
         else:
+            # The failure may be the token exchange's, not the call's: name where it happened.
+            failed_at = f"{getattr(error, 'method', None)} {getattr(error, 'path', None)}"
+            cause = type(error).__name__
+            if getattr(error, "path", None) and failed_at != f"{request.method} {request.path}":
+                cause += f" at {failed_at}"
             logger.warning("retrying %s %s after %s (attempt %d failed); waiting %.2fs",
-                           request.method, request.path, type(error).__name__, attempt, wait)
+                           request.method, request.path, cause, attempt, wait)
         await call_hook(self._config.on_retry,
                         RetryEvent(request.method, request.path, attempt, error, wait))
 

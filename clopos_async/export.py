@@ -42,18 +42,16 @@ customer_ref_id     the integration's customer reference
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import os
-import secrets
 from collections.abc import Sequence
 from pathlib import Path
-from types import TracebackType
 from typing import Any, Literal, Protocol, TextIO
 
 from . import Order, Page
 from .display import format_value
 from .dumping import dump_json
+from .output_file import AtomicOutput  # where it lived first; kept importable from here
 
 __all__ = [
     "CSV_COLUMNS",
@@ -197,71 +195,6 @@ class CsvWriter:
 def make_writer(fmt: ExportFormat, stream: TextIO) -> OrderWriter:
     """The writer for ``fmt`` on ``stream``."""
     return CsvWriter(stream) if fmt == "csv" else JsonlWriter(stream)
-
-
-# -- the output file ----------------------------------------------------------------
-
-
-class AtomicOutput:
-    """A text file written under a temporary name beside ``path``, renamed to it on success.
-
-    A failed or interrupted export removes the temporary file, so ``path`` is either the
-    complete result or untouched (an older file there survives a failed run). Example::
-
-        with AtomicOutput("orders.csv") as stream:
-            stream.write("...")
-    """
-
-    def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.path = Path(path)
-        self._temp: Path | None = None
-        self._stream: TextIO | None = None
-
-    def __enter__(self) -> TextIO:
-        directory = self.path.parent
-        while True:
-            # Same directory, so the final rename never crosses file systems (and is atomic).
-            temp = directory / f".{self.path.name}.{secrets.token_hex(4)}.part"
-            try:
-                # 0o666 minus the umask: the file gets the permissions open() would give it.
-                fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-            except FileExistsError:
-                continue
-            except OSError as exc:
-                # Name the file the user asked for, not the temporary one.
-                raise OSError(exc.errno, f"cannot write {self.path}: {exc.strerror}") from exc
-            break
-        self._temp = temp
-        # newline="" lets the csv module and json lines both write "\n" unchanged everywhere.
-        self._stream = open(fd, "w", encoding="utf-8", newline="")
-        return self._stream
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        stream, temp = self._stream, self._temp
-        self._stream = self._temp = None
-        assert stream is not None and temp is not None
-        try:
-            if exc_type is None:
-                stream.flush()
-                # Without fsync, a crash soon after the rename can leave an empty file.
-                os.fsync(stream.fileno())
-            stream.close()
-            if exc_type is None:
-                os.replace(temp, self.path)
-                return
-        except BaseException:
-            with contextlib.suppress(OSError):
-                stream.close()
-            with contextlib.suppress(OSError):
-                temp.unlink()
-            raise
-        with contextlib.suppress(OSError):
-            temp.unlink()
 
 
 def columns_help(columns: Sequence[tuple[str, str]] = CSV_COLUMNS) -> str:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import weakref
 from collections import deque
 from collections.abc import (
     AsyncGenerator,
@@ -35,6 +36,7 @@ from .models.page import Page
 __all__ = ["MAX_PAGES", "REMEMBERED_KEYS", "AsyncPaginator", "PaginationError"]
 
 T = TypeVar("T")
+_Yielded = TypeVar("_Yielded")
 
 # A safety net against a server that keeps returning full, ever-new pages.
 MAX_PAGES = 1_000_000
@@ -150,6 +152,9 @@ class AsyncPaginator(Generic[T]):
         self._max_items = max_items
         self._concurrency = concurrency
         self._key = key
+        # Iterations started and not yet finished, for aclose(); weak, so that an abandoned
+        # loop is still collected (and closed) by the garbage collector as before.
+        self._open: weakref.WeakSet[AsyncGenerator[object, None]] = weakref.WeakSet()
 
     def __repr__(self) -> str:
         return (
@@ -158,7 +163,20 @@ class AsyncPaginator(Generic[T]):
         )
 
     def __aiter__(self) -> AsyncIterator[T]:
-        return self._items()
+        return self._tracked(self._items())
+
+    def _tracked(self, generator: AsyncGenerator[_Yielded, None]) -> AsyncGenerator[_Yielded, None]:
+        self._open.add(generator)
+        return generator
+
+    async def aclose(self) -> None:
+        """Stop every iteration of this paginator still open, cancelling its pending fetches.
+
+        For a loop left early (``break``) when waiting for garbage collection is not good
+        enough, e.g. with ``concurrency > 1`` fetches in flight. Iterating again starts over.
+        """
+        for generator in list(self._open):
+            await generator.aclose()
 
     async def _items(self) -> AsyncGenerator[T, None]:
         async with contextlib.aclosing(self.pages()) as pages:
@@ -170,8 +188,11 @@ class AsyncPaginator(Generic[T]):
         """Fetch everything (up to ``max_items``) into a list."""
         return [item async for item in self]
 
-    async def pages(self) -> AsyncGenerator[Page[T], None]:
+    def pages(self) -> AsyncGenerator[Page[T], None]:
         """Yield whole pages, checked and de-duplicated, in page order."""
+        return self._tracked(self._pages())
+
+    async def _pages(self) -> AsyncGenerator[Page[T], None]:
         previous_keys: list[Hashable] | None = None
         progress = _Progress(self._limit)
         remaining = self._max_items

@@ -19,10 +19,11 @@ from typing import Any
 from .. import AsyncClopos
 from ..display import format_value
 from ..dumping import dump_json
-from ..export import AtomicOutput, format_for_path, page_raw_items
+from ..export import format_for_path, page_raw_items
 from ..resources.base import PlainResource
 from ..resources.declaration import ResourceSpec
 from ..resources.sale_types import SALE_TYPES
+from .out_flag import checked_output
 from .output import table
 
 __all__ = ["RESOURCE_COMMANDS", "actions_for", "add_resource_parsers"]
@@ -93,9 +94,9 @@ def _getter(spec: ResourceSpec[Any]) -> Action:
 def _exporter(spec: ResourceSpec[Any]) -> Action:
     async def export_items(clopos: AsyncClopos, args: argparse.Namespace) -> None:
         fmt = args.format or format_for_path(args.out)
-        paginator = _resource(clopos, spec).list(**_list_arguments(args))
+        paginator = _resource(clopos, spec).list(**_list_arguments(args))  # checked here
         count = 0
-        with AtomicOutput(args.out) as stream:
+        with checked_output(args.out, force=args.force) as stream:  # checked before I/O too
             if fmt == "csv":
                 csv.writer(stream, lineterminator="\n").writerow(
                 attribute for _, attribute in spec.columns
@@ -147,26 +148,34 @@ def add_resource_parsers(
     commands: argparse._SubParsersAction[argparse.ArgumentParser],
     *,
     parse_filter: Callable[[str], Any],
+    flags: argparse.ArgumentParser,
 ) -> None:
     """Add one command per declared resource, with its list/get/export actions.
 
-    ``parse_filter`` reads ``--filter FIELD=VALUE`` (the parser module's, shared by orders).
+    ``parse_filter`` reads ``--filter FIELD=VALUE`` (the parser module's, shared by orders);
+    ``flags`` is the parent parser of the global flags every action also takes.
     """
     for command, spec in RESOURCE_COMMANDS.items():
         parser = commands.add_parser(command, help=f"list or export {spec.label}")
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
-        listing = actions.add_parser("list", help=f"show {spec.label} as a table or JSON")
+        listing = actions.add_parser("list", parents=[flags],
+                                     help=f"show {spec.label} as a table or JSON")
         _listing_flags(listing, spec, parse_filter)
         fmt = listing.add_mutually_exclusive_group()
         fmt.add_argument("--json", dest="output", action="store_const", const="json",
                          help="one JSON array, as the API sent them")
         fmt.add_argument("--jsonl", dest="output", action="store_const", const="jsonl",
                          help="one per line, as the API sent them")
-        export = actions.add_parser("export", help=f"write every {spec.label[:-1]} to a file")
+        export = actions.add_parser("export", parents=[flags],
+                                    help=f"write every {spec.label[:-1]} to a file")
         _listing_flags(export, spec, parse_filter)
-        export.add_argument("--out", required=True, metavar="FILE", help="the file to write")
+        export.add_argument("--out", required=True, metavar="FILE",
+                            help="the file to write ('-': standard output)")
+        export.add_argument("--force", action="store_true",
+                            help="replace FILE if it exists (keeping its permissions)")
         export.add_argument("--format", choices=("jsonl", "csv"),
                             help="default: csv for a .csv FILE, else jsonl")
         if spec.gettable:
-            get = actions.add_parser("get", help=f"print one of the {spec.label} as JSON")
-            get.add_argument("id", metavar="ID")
+            get = actions.add_parser("get", parents=[flags],
+                                     help=f"print one of the {spec.label} as JSON")
+            get.add_argument("id", metavar="ID", help=f"the id of one of the {spec.label}")

@@ -272,12 +272,15 @@ def _order_number(inst: object, attr: _Attr, value: object) -> None:
 class NewOrder:
     """An order to create; render it with ``to_v2_body()`` or ``to_v1_body()``.
 
-    >>> order = NewOrder(
-    ...     sale_type_id=2, venue_id=1, customer=NewOrderCustomer(name="Rahid"),
-    ...     products=[NewOrderProduct(product_id=101, product_name="Pizza", count=2, price=8.5)],
-    ... )
-    >>> order.to_v2_body()["products"][0]["product_hash"]
-    '101-0'
+    Examples:
+        >>> order = NewOrder(
+        ...     sale_type_id=2, venue_id=1, customer=NewOrderCustomer(name="Rahid"),
+        ...     products=[
+        ...         NewOrderProduct(product_id=101, product_name="Pizza", count=2, price=8.5)
+        ...     ],
+        ... )
+        >>> order.to_v2_body()["products"][0]["product_hash"]
+        '101-0'
     """
 
     sale_type_id: int = attrs.field(validator=_int)
@@ -413,6 +416,22 @@ class NewOrder:
             )
         )
         return {"customer_id": customer.id, "payload": payload}
+
+    def to_json_body(self, api_version: str = "v2") -> dict[str, Any]:
+        """The body for ``api_version`` in plain JSON types, as the SDK sends it.
+
+        ``to_v2_body()``/``to_v1_body()`` keep money as ``Decimal``, which ``json.dumps``
+        cannot write; here it is the JSON number the SDK puts on the wire. Example::
+
+            json.dumps(order.to_json_body("v2"))
+        """
+        from ..wire import decode_json, encode_json  # the one rule for Decimals on the wire
+
+        if api_version not in ("v1", "v2"):
+            raise ValueError(f"api_version must be 'v1' or 'v2', got {api_version!r}")
+        body = self.to_v1_body() if api_version == "v1" else self.to_v2_body()
+        decoded: dict[str, Any] = decode_json(encode_json(body))
+        return decoded
 
     def _discount(self) -> dict[str, object]:
         return _omit_none(

@@ -212,6 +212,17 @@ class Order:
         """Tell whether the order reached a terminal status (IGNORE, DELIVERED, ...)."""
         return self.status in FINAL_STATUSES
 
+    def __repr__(self) -> str:
+        # The key fields only: the generated repr of a whole order runs to ~1,800 characters,
+        # and would copy the customer's name, phone and address into every log line.
+        status = getattr(self.status, "value", self.status)
+        created = self.created_at.isoformat() if self.created_at else None
+        products = len(self.payload.products) if self.payload else len(self.line_items)
+        return (
+            f"<Order id={self.id!r} status={status} type={self.type} venue_id={self.venue_id} "
+            f"created_at={created} products={products}>"
+        )
+
     # Derived values: where the versions keep one fact in different places, the rule of
     # which one wins is written here once (exports and the CLI read these).
 

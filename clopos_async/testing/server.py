@@ -55,6 +55,7 @@ from aiohttp.typedefs import Handler, Middleware
 from .auth import AuthApi, TokenRegistry, auth_middleware
 from .config import V1_RULES, V2_RULES, ApiVersion, FakeConfig
 from .counters import FakeCounters, counting_middleware
+from .credentials import FakeCredentials
 from .data import make_order, make_orders
 from .faults import FaultInjector, FaultPlan
 from .listing import SelectionCache
@@ -156,6 +157,14 @@ class FakeClopos:
         self._runner: web.AppRunner | None = None
         self._url: str | None = None
 
+    def __repr__(self) -> str:
+        # No secret: the fake's client_secret is a test value, but reprs end up in logs.
+        where = self._url if self._url is not None else "not running"
+        return (
+            f"<FakeClopos {self.config.api_version} {where} orders={len(self._store.orders)} "
+            f"faults={'on' if self.faults else 'off'} quota={'on' if self.quota else 'off'}>"
+        )
+
     # ----------------------------------------------------------------- public state
 
     @property
@@ -184,14 +193,16 @@ class FakeClopos:
         return self.config.api_version
 
     @property
-    def credentials(self) -> dict[str, str]:
+    def credentials(self) -> FakeCredentials:
         """Credentials the server accepts for ``api_version`` (v2: integrator_id, v1: venue_id).
 
         With ``production_brand=True`` and the default ``test_…`` integrator, these are the
         credentials that get the documented 200 + ``success: false`` mismatch at /v2/auth.
         """
         cfg = self.config
-        creds = {"client_id": cfg.client_id, "client_secret": cfg.client_secret, "brand": cfg.brand}
+        creds = FakeCredentials(
+            client_id=cfg.client_id, client_secret=cfg.client_secret, brand=cfg.brand
+        )
         if cfg.api_version == "v2":
             creds["integrator_id"] = cfg.integrator_id
         else:
