@@ -21,6 +21,7 @@ from .errors import CloposError, RateLimitError
 from .hooks import Hook, RequestEvent, ResponseEvent, RetryEvent, call_hook
 from .ratelimit import AdmissionGate, RateLimitState
 from .retry import RetryPolicy, call_with_retries
+from .shared_quota import QuotaStore, shared_gate
 from .transport import HttpTransport, Request, Response
 from .versions import ApiVersion, get_version
 from .wire import (
@@ -107,6 +108,7 @@ class AsyncClopos:
         on_request: Hook[RequestEvent] | None = None,
         on_response: Hook[ResponseEvent] | None = None,
         on_retry: Hook[RetryEvent] | None = None,
+        shared_quota: str | QuotaStore | None = None,
     ) -> None:
         self.version: ApiVersion = get_version(api_version)
         venue = str(venue_id) if venue_id is not None else None
@@ -150,7 +152,12 @@ class AsyncClopos:
         self._retry = retry if retry is not None else RetryPolicy()
         self._timeout: aiohttp.ClientTimeout | None = None  # per-copy override (with_options)
         self._retry_ambiguous_writes = retry_ambiguous_writes
-        self._gate = AdmissionGate(max_concurrency)
+        self._shared_gate = shared_gate(
+            shared_quota, base_url=base_url, brand=brand,
+            owner=venue if self.version.sends_brand_header else integrator_id,
+            owner_name="venue_id" if self.version.sends_brand_header else "integrator_id",
+        )
+        self._gate = AdmissionGate(max_concurrency, shared=self._shared_gate)
         self._on_request, self._on_response, self._on_retry = on_request, on_response, on_retry
         self.base_url = base_url.rstrip("/")
         self._transport = HttpTransport(
@@ -203,6 +210,8 @@ class AsyncClopos:
         """Close the HTTP session (unless it was passed in) and cancel a pending token exchange."""
         await self._tokens.aclose()
         await self._transport.aclose()
+        if self._shared_gate is not None:
+            await self._shared_gate.aclose()
 
     @property
     def closed(self) -> bool:
@@ -316,7 +325,8 @@ class AsyncClopos:
         self, request: Request, error: CloposError, attempt: int, wait: float
     ) -> None:
         if isinstance(error, RateLimitError):
-            self._gate.pause(wait)  # one 429 holds every sender, not only this one
+            # One 429 holds every sender, not only this one (every process, when shared).
+            await self._gate.pause_everywhere(wait)
             logger.warning("rate limited on %s %s; pausing all requests for %.2fs",
                            request.method, request.path, wait)
         else:

@@ -12,15 +12,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
 import attrs
 
 from .errors import RateLimitError
 from .wire import RateLimitInfo
+
+if TYPE_CHECKING:  # the shared gate is optional; its module is only needed when used
+    from .shared_quota import SharedGate
 
 __all__ = ["AdmissionGate", "RateLimitState"]
 
@@ -62,6 +67,7 @@ class AdmissionGate:
         *,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        shared: SharedGate | None = None,
     ) -> None:
         if isinstance(max_concurrency, bool) or not isinstance(max_concurrency, int) or not (
             1 <= max_concurrency <= 1000
@@ -83,6 +89,8 @@ class AdmissionGate:
         self._window: float | None = None
         self._coarse_reset = True
         self.pauses = 0  # how often senders were held back (for logs and tests)
+        # Several processes, one quota: while its store answers, it paces instead of us.
+        self._shared = shared
 
     @property
     def state(self) -> RateLimitState:
@@ -97,13 +105,20 @@ class AdmissionGate:
         `RateLimitError` (with ``retry_after``) at once instead of waiting that long.
         """
         async with self._slots:
-            probe = await self._wait_for_budget(max_wait)
+            shared, ticket = self._shared, None
+            if shared is not None:
+                ticket = await shared.admit(
+                    functools.partial(self._check_wait, max_wait=max_wait), self._sleep
+                )
+            probe = False if ticket is not None else await self._wait_for_budget(max_wait)
             self._sent.append(self._clock())
             self._in_flight += 1
             try:
                 yield
             finally:
                 self._in_flight -= 1
+                if shared is not None and ticket is not None:
+                    shared.answered(ticket)
                 if probe and self._probe_out:  # it failed without telling us anything
                     self._probe_out = False
                     self._notify()
@@ -170,6 +185,8 @@ class AdmissionGate:
         """Take in the quota a response reported (call once per response, while admitted)."""
         if info is None:
             return
+        if self._shared is not None:
+            self._shared.observe(info.limit, info.remaining, info.reset_after)
         now = self._clock()
         self._limit = info.limit if info.limit is not None else self._limit
         if info.reset_after is not None:
@@ -191,3 +208,9 @@ class AdmissionGate:
         self._budget = 0
         self._remaining = 0
         self._reset_at = max(self._reset_at or 0.0, until)
+
+    async def pause_everywhere(self, seconds: float) -> None:
+        """`pause`, and hold every process sharing the quota too (when it is shared)."""
+        self.pause(seconds)
+        if self._shared is not None:
+            await self._shared.pause(seconds)
