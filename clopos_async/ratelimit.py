@@ -118,7 +118,7 @@ class AdmissionGate:
             finally:
                 self._in_flight -= 1
                 if shared is not None and ticket is not None:
-                    shared.answered(ticket)
+                    await shared.answered(ticket)  # frees the slot for every process
                 if probe and self._probe_out:  # it failed without telling us anything
                     self._probe_out = False
                     self._notify()

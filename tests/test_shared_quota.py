@@ -59,12 +59,16 @@ async def test_processes_share_one_quota(redis_server: RedisServer) -> None:
                "pages": pages, "limit": limit, "of": processes}
         workers = [
             await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "benchmarks.quota_worker", json.dumps({**job, "index": i}),
+                sys.executable, "-m", "benchmarks.quota_worker",
                 cwd=ROOT, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
             )
-            for i in range(processes)
+            for _ in range(processes)
         ]
-        outputs = await asyncio.gather(*(worker.communicate(b"go\n") for worker in workers))
+        # Each reads its job, then "go" at once: all fetch together, each every third page.
+        outputs = await asyncio.gather(*(
+            worker.communicate(json.dumps({**job, "index": i}).encode() + b"\ngo\n")
+            for i, worker in enumerate(workers)
+        ))
         assert [worker.returncode for worker in workers] == [0] * processes
         ids = [i for out, _ in outputs for i in json.loads(out.splitlines()[-1])["ids"]]
         assert sorted(ids) == sorted({order["id"] for order in fake.orders_list()})
@@ -115,13 +119,16 @@ async def test_two_brands_in_one_redis_do_not_affect_each_other(
     brand_b = quota_namespace("https://api.example", "brand-b", "integrator")
     try:
         full = ServerReport(limit=2, remaining=1, reset_after=30.0)
-        assert await store.reserve(brand_a, "a1", full) == 0
-        assert await store.reserve(brand_a, "a2", None) == 0
-        assert await store.reserve(brand_a, "a3", None) > 25  # brand A's window is full
-        assert await store.reserve(brand_b, "b1", full) == 0  # brand B's is not
+        assert await store.reserve(brand_a, "a1") == 0  # the probe: nothing known yet
+        assert 0 < await store.reserve(brand_a, "a2") < 1  # others wait for its answer
+        await store.answered(brand_a, "a1", full)
+        assert await store.reserve(brand_a, "a2") == 0
+        assert await store.reserve(brand_a, "a3") > 25  # brand A's window is full
+        assert await store.reserve(brand_b, "b1") == 0  # brand B's is not
+        await store.answered(brand_b, "b1", full)
         await store.pause(brand_a, 50)
-        assert await store.reserve(brand_a, "a4", None) > 45
-        assert await store.reserve(brand_b, "b2", None) == 0  # A's 429 pause is A's alone
+        assert await store.reserve(brand_a, "a4") > 45
+        assert await store.reserve(brand_b, "b2") == 0  # A's 429 pause is A's alone
     finally:
         await store.aclose()
 

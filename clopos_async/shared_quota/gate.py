@@ -1,7 +1,8 @@
 """The client's side of a shared quota: ask the store, degrade to local pacing, recover.
 
-The admission gate asks `SharedGate.admit` before each send. While the store answers, its
-answer is the pacing for every process of the quota; when it cannot answer, `admit` returns
+The admission gate asks `SharedGate.admit` before each send and tells `answered` after each
+answer (with the server's ``RateLimit-*`` word). While the store answers, it paces every
+process of the quota; when it cannot answer, `admit` returns
 False and the gate paces this process on its own (one WARNING), asking the store again every
 `RECHECK_AFTER` seconds until it answers (an INFO line then). A store never fails a request.
 """
@@ -11,7 +12,6 @@ from __future__ import annotations
 import logging
 import secrets
 import time
-from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, TypeVar
 
@@ -25,8 +25,6 @@ T = TypeVar("T")
 
 # How long a process paces on its own before asking an unreachable store again.
 RECHECK_AFTER = 1.0
-# Answers remembered for the next reservation; more only while the store is unreachable.
-_MAX_ANSWERED = 1000
 
 
 class SharedGate:
@@ -45,8 +43,6 @@ class SharedGate:
         self._owns_store = owns_store
         self._clock = clock
         self._report: ServerReport | None = None
-        # Sends answered since the last reservation: (ticket, when), told to the store next.
-        self._answered: deque[tuple[str, float]] = deque(maxlen=_MAX_ANSWERED)
         self._down_until: float | None = None  # set while the store is unreachable
 
     def __repr__(self) -> str:
@@ -58,7 +54,7 @@ class SharedGate:
         return self._down_until is not None
 
     def observe(self, limit: int | None, remaining: int | None, reset_after: float | None) -> None:
-        """Keep the server's latest word; it travels with the next reservation (no extra trip)."""
+        """Keep the server's latest word; it travels with the next `answered` (no extra trip)."""
         if limit is None and remaining is None and reset_after is None:
             return
         self._report = ServerReport(limit, remaining, reset_after)
@@ -69,30 +65,23 @@ class SharedGate:
         """Reserve a slot in the shared window, waiting as the store says; return its ticket.
 
         ``check_wait(seconds)`` raises when the caller will not wait that long. None: the
-        store is unreachable, pace locally. Call `answered` with the ticket once the request
-        is over.
+        store is unreachable, pace locally. Await `answered` with the ticket once the
+        request is over.
         """
         ticket = secrets.token_hex(8)
         while True:
-            report, answered = self._report, list(self._answered)
-            self._answered.clear()  # this call delivers them (concurrent calls must not)
-            now = self._clock()
-            wait = await self._call(self._store.reserve(
-                self._namespace, ticket, report, [(sent, now - at) for sent, at in answered]
-            ))
+            wait = await self._call(self._store.reserve(self._namespace, ticket))
             if wait is None:
-                self._answered.extendleft(reversed(answered))  # for when it is back
                 return None
-            if self._report is report:
-                self._report = None  # delivered; a newer one that arrived meanwhile stays
             if wait <= 0:
                 return ticket
             check_wait(wait)
             await sleep(wait)
 
-    def answered(self, ticket: str) -> None:
-        """The request of ``ticket`` is over: the server has counted it by now."""
-        self._answered.append((ticket, self._clock()))
+    async def answered(self, ticket: str) -> None:
+        """The request of ``ticket`` is over (the server has counted it by now)."""
+        report, self._report = self._report, None
+        await self._call(self._store.answered(self._namespace, ticket, report))
 
     async def pause(self, seconds: float) -> None:
         """Hold every process of the quota for ``seconds`` (after a 429)."""

@@ -2,28 +2,29 @@
 
 Per quota (see `quota_namespace`) three keys, all expiring on their own:
 
-- ``<ns>:log``: a sorted set of send times (the sliding-window log), kept one window long;
-  once a request is answered its entry moves to the answer's time, an upper bound of when
-  the server counted it, so no process reuses the slot before the server frees it (an entry
-  not answered yet holds its slot up to `UNANSWERED_HOLD` seconds longer);
-- ``<ns>:state``: the server's latest ``RateLimit-*`` word (limit, remaining, reset time) and
-  the window learnt from it (the largest reset seen, as the local gate does);
+- ``<ns>:log``: a sorted set, the sliding-window log. A send is entered when it is reserved,
+  stamped `ARRIVAL_MARGIN` ahead (it reaches the server a little later); when its answer
+  comes back it moves to the answer's time, an upper bound of when the server counted it, so
+  no process reuses its slot before the server has freed it. A send still unanswered after
+  the window holds its slot up to `UNANSWERED_HOLD` seconds more (others poll meanwhile).
+- ``<ns>:state``: the server's latest ``RateLimit-*`` word (limit, remaining, reset time)
+  and the window learnt from it (the largest reset seen, as the local gate does). Until a
+  first answer brings the limit, one send at a time goes (a probe).
 - ``<ns>:pause``: the time until which a 429 holds every sender.
 
-Why a Lua script and not ``limits``' moving-window storage: that storage would be the natural
+Why Lua scripts and not ``limits``' moving-window storage: that storage would be the natural
 choice, but (a) it takes whole-second windows only (its script ``EXPIRE``\\s the key with the
-window), while the window must be widened by a fraction of a second so that a slot is taken
-only after the server (which stamps arrivals, not our sends) has freed it; (b) it stamps entries
-with each caller's clock, and processes on several hosts disagree, where a script reads Redis's
-``TIME``, one clock for everyone; (c) it answers yes or no, so the wait needs a second round
-trip that races the other processes, and the 429 pause and the server's word must be read and
-written in the same atomic step. So one short script does exactly this, once per request.
+window), while entries here are stamped with fractions (a margin ahead, or the answer's
+time); (b) it stamps entries with each caller's clock, and processes on several hosts
+disagree, where a script reads Redis's ``TIME``, one clock for everyone; (c) it answers yes or
+no, so the wait would need a second round trip that races the other processes, and it has no
+way to move an entry to its answer's time, nor to read the 429 pause and the server's word in
+the same atomic step. So two short scripts do exactly this, one round trip each.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
 from typing import Any
 
 import redis.asyncio as redis
@@ -35,58 +36,39 @@ from .store import QuotaStoreUnavailable, ServerReport
 
 __all__ = ["RedisQuotaStore"]
 
-# Send-to-arrival slack for sends not yet answered (answered ones are re-stamped with their
-# answer's time): a slot is reused only this long after the server should have freed it.
+# A send reaches the server after we stamp it: it is entered this far ahead of Redis's clock.
 ARRIVAL_MARGIN = 0.05
-# An unanswered send is assumed to have reached the server within this many seconds; until
-# then, a slot it may still hold is polled for this often (its answer usually frees it).
+# An unanswered send is assumed to have reached the server within this many seconds of its
+# slot's end; until then, others poll this often for the slot it may still hold.
 UNANSWERED_HOLD = 2.0
 UNANSWERED_POLL = 0.05
 # The longest window believed (a reset header above it is a server's mistake).
 MAX_WINDOW = 3600.0
-# How long the server's word outlives the last request that reported it.
+# How long the server's word outlives the last answer that reported it.
 STATE_TTL = 600
 # A Redis that takes longer than this counts as unreachable for the moment.
 REDIS_TIMEOUT = 1.0
 
-_RESERVE = """
-local log, state, pause = KEYS[1], KEYS[2], KEYS[3]
-local ticket, margin, max_window = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
-local hold, poll = tonumber(ARGV[8]), tonumber(ARGV[9])
+_NOW = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+"""
 
--- The server's latest word, sent along by the process that heard it.
-if ARGV[4] ~= '' then redis.call('HSET', state, 'limit', ARGV[4]) end
-if ARGV[5] ~= '' then redis.call('HSET', state, 'remaining', ARGV[5]) end
-if ARGV[6] ~= '' then
-  local reset = tonumber(ARGV[6])
-  redis.call('HSET', state, 'reset_at', tostring(now + reset))
-  -- A reset never exceeds the window; the largest one seen is the best guess of it.
-  if reset > tonumber(redis.call('HGET', state, 'window') or '0') then
-    redis.call('HSET', state, 'window', ARGV[6])
-  end
-end
-if redis.call('EXISTS', state) == 1 then redis.call('EXPIRE', state, tonumber(ARGV[7])) end
-
--- Answered sends: the server counted them by the time their answer came back, so each
--- entry moves to its answer's time (and is marked answered with a ':a' suffix).
-for i = 10, #ARGV - 1, 2 do
-  if redis.call('ZREM', log, ARGV[i]) == 1 then
-    redis.call('ZADD', log, now - tonumber(ARGV[i + 1]), ARGV[i] .. ':a')
-  end
-end
+_RESERVE = _NOW + """
+local log, state, pause = KEYS[1], KEYS[2], KEYS[3]
+local ticket, margin, max_window = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+local hold, poll = tonumber(ARGV[4]), tonumber(ARGV[5])
 
 local paused_until = tonumber(redis.call('GET', pause) or '0')
 if paused_until > now then return tostring(paused_until - now) end
 
 local limit = tonumber(redis.call('HGET', state, 'limit') or '')
 local window = tonumber(redis.call('HGET', state, 'window') or '')
-local span = (window or max_window) + margin
+local span = window or max_window
 redis.call('ZREMRANGEBYSCORE', log, '-inf', now - span - hold)
 if limit and window and limit > 0 then
-  -- An unanswered send older than the window may have reached the server late: it holds
-  -- its slot until its answer moves it, or for `hold` seconds at most.
+  -- Unanswered sends whose window is over may have reached the server late: each still
+  -- holds its slot until its answer moves it (or `hold` runs out).
   local late = 0
   for _, member in ipairs(redis.call('ZRANGEBYSCORE', log, now - span - hold, now - span)) do
     if string.sub(member, -2) ~= ':a' then late = late + 1 end
@@ -101,21 +83,46 @@ if limit and window and limit > 0 then
 else
   -- Nothing known yet: one probe goes first, and its answer tells everyone the limit. (Once
   -- a send is answered and still nothing is known, the server sends no limit: no pacing.)
-  local answered, waiting = false, false
+  local waiting = false
   for _, member in ipairs(redis.call('ZRANGE', log, 0, -1)) do
-    if string.sub(member, -2) == ':a' then answered = true; break end
+    if string.sub(member, -2) == ':a' then waiting = false; break end
     waiting = true
   end
-  if waiting and not answered then return tostring(poll) end
+  if waiting then return tostring(poll) end
 end
-redis.call('ZADD', log, now, ticket)
-redis.call('PEXPIRE', log, math.ceil((span + hold) * 1000))
+redis.call('ZADD', log, now + margin, ticket)
+redis.call('PEXPIRE', log, math.ceil((span + hold + margin) * 1000))
 return '0'
 """
 
-_PAUSE = """
-local t = redis.call('TIME')
-local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+_ANSWERED = _NOW + """
+local log, state = KEYS[1], KEYS[2]
+local ticket, margin, max_window = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+local hold, state_ttl = tonumber(ARGV[4]), tonumber(ARGV[5])
+
+-- The server's word from this answer.
+if ARGV[6] ~= '' then redis.call('HSET', state, 'limit', ARGV[6]) end
+if ARGV[7] ~= '' then redis.call('HSET', state, 'remaining', ARGV[7]) end
+if ARGV[8] ~= '' then
+  local reset = tonumber(ARGV[8])
+  redis.call('HSET', state, 'reset_at', tostring(now + reset))
+  -- A reset never exceeds the window; the largest one seen is the best guess of it.
+  if reset > tonumber(redis.call('HGET', state, 'window') or '0') then
+    redis.call('HSET', state, 'window', ARGV[8])
+  end
+end
+if redis.call('EXISTS', state) == 1 then redis.call('EXPIRE', state, state_ttl) end
+
+-- The server counted this send by now: its slot is held until now plus the window.
+if redis.call('ZREM', log, ticket) == 1 then
+  redis.call('ZADD', log, now, ticket .. ':a')
+  local window = tonumber(redis.call('HGET', state, 'window') or '') or max_window
+  redis.call('PEXPIRE', log, math.ceil((window + hold + margin) * 1000))
+end
+return 1
+"""
+
+_PAUSE = _NOW + """
 local seconds = tonumber(ARGV[1])
 local until_ = now + seconds
 if until_ > tonumber(redis.call('GET', KEYS[1]) or '0') then
@@ -125,6 +132,7 @@ return 1
 """
 
 _FAILURES = (RedisError, OSError, asyncio.TimeoutError)
+_COMMON = [repr(ARRIVAL_MARGIN), repr(MAX_WINDOW), repr(UNANSWERED_HOLD)]
 
 
 def _arg(value: float | None) -> str:
@@ -145,6 +153,7 @@ class RedisQuotaStore:
         self._client = client
         self._owns_client = _owns_client
         self._reserve = client.register_script(_RESERVE)
+        self._answered = client.register_script(_ANSWERED)
         self._pause = client.register_script(_PAUSE)
 
     @classmethod
@@ -165,28 +174,28 @@ class RedisQuotaStore:
     def __repr__(self) -> str:
         return "<RedisQuotaStore>"  # the URL may hold a password
 
-    async def reserve(
-        self,
-        namespace: str,
-        ticket: str,
-        report: ServerReport | None,
-        answered: Sequence[tuple[str, float]] = (),
-    ) -> float:
-        """Record a send and return 0.0, or return how long to wait (see `QuotaStore`)."""
+    async def reserve(self, namespace: str, ticket: str) -> float:
+        """Record the send ``ticket`` and return 0.0, or return how long to wait."""
+        answer = await self._run(
+            self._reserve,
+            keys=[f"{namespace}:log", f"{namespace}:state", f"{namespace}:pause"],
+            args=[ticket, *_COMMON, repr(UNANSWERED_POLL)],
+        )
+        return float(answer)
+
+    async def answered(self, namespace: str, ticket: str, report: ServerReport | None) -> None:
+        """Move ``ticket`` to the answer's time; take in the server's word from it."""
         limit = remaining = reset_after = None
         if report is not None:
             limit, remaining = report.limit, report.remaining
             if report.reset_after is not None:
                 reset_after = min(max(report.reset_after, 0.0), MAX_WINDOW)
-        answer = await self._run(
-            self._reserve,
-            keys=[f"{namespace}:log", f"{namespace}:state", f"{namespace}:pause"],
-            args=[ticket, repr(ARRIVAL_MARGIN), repr(MAX_WINDOW),
-                  _arg(limit), _arg(remaining), _arg(reset_after), str(STATE_TTL),
-                  repr(UNANSWERED_HOLD), repr(UNANSWERED_POLL),
-                  *(part for sent, ago in answered for part in (sent, repr(max(ago, 0.0))))],
+        await self._run(
+            self._answered,
+            keys=[f"{namespace}:log", f"{namespace}:state"],
+            args=[ticket, *_COMMON, str(STATE_TTL),
+                  _arg(limit), _arg(remaining), _arg(reset_after)],
         )
-        return float(answer)
 
     async def pause(self, namespace: str, seconds: float) -> None:
         """Hold every sender of ``namespace`` for ``seconds`` (the longest pause wins)."""

@@ -9,7 +9,6 @@ methods will do (tests, other backends).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
 from typing import Protocol
 
 import attrs
@@ -36,19 +35,15 @@ class QuotaStoreUnavailable(Exception):
 class QuotaStore(Protocol):
     """One admission budget shared by every process that uses the same namespace."""
 
-    async def reserve(
-        self,
-        namespace: str,
-        ticket: str,
-        report: ServerReport | None,
-        answered: Sequence[tuple[str, float]] = (),
-    ) -> float:
+    async def reserve(self, namespace: str, ticket: str) -> float:
         """Record the send ``ticket`` and return 0.0, or return seconds to wait.
 
-        First it takes in ``report`` (the server's latest word) and ``answered``: (ticket,
-        seconds ago) of earlier sends whose answers came back then. Raises
-        `QuotaStoreUnavailable` when the store cannot answer.
+        Raises `QuotaStoreUnavailable` (as every method does) when the store cannot answer.
         """
+        ...
+
+    async def answered(self, namespace: str, ticket: str, report: ServerReport | None) -> None:
+        """The send ``ticket`` got its answer now; ``report`` is the server's word in it."""
         ...
 
     async def pause(self, namespace: str, seconds: float) -> None:
