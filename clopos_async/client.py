@@ -86,7 +86,9 @@ class AsyncClopos:
 
     Credentials are exchanged for a token on first use and refreshed ahead of expiry; pass
     ``token=`` to use a token you already have. ``session=`` lends the client an
-    ``aiohttp.ClientSession`` that it will use but never close.
+    ``aiohttp.ClientSession`` that it will use but never close. ``shared_quota=`` (a
+    ``redis://`` URL or a ``QuotaStore``) makes every process of the tenant share one
+    rate-limit budget (``pip install 'clopos-async[redis]'``).
     """
 
     def __init__(

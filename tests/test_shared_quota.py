@@ -201,3 +201,40 @@ def test_bad_shared_quota_is_refused_before_anything_is_sent(
 def test_bad_shared_quota_needs_to_know_whose_quota() -> None:
     with pytest.raises(ValueError, match="shared_quota needs brand and integrator_id"):
         AsyncClopos(token="t", shared_quota="redis://127.0.0.1:1/0")
+
+
+async def test_a_429_pauses_every_process_of_the_quota(redis_server: RedisServer) -> None:
+    async with FakeClopos(orders=10, quota=Quota(limit=2, window=1.0)) as fake:
+        creds = fake.credentials
+        async with AsyncClopos(**creds, base_url=fake.url) as other:  # not sharing
+            await other.orders.list_page()
+            await other.orders.list_page()
+        pauses: list[int] = []
+        client = redis.Redis.from_url(redis_server.url, decode_responses=True)
+
+        async def on_retry(_event: object) -> None:  # runs after the pause was shared
+            keys = [key async for key in client.scan_iter("clopos-async:quota:*:pause")]
+            pauses.extend([await client.pttl(key) for key in keys])
+
+        try:
+            async with AsyncClopos(**creds, base_url=fake.url, shared_quota=redis_server.url,
+                                   on_retry=on_retry) as clopos:
+                page = await clopos.orders.list_page()
+        finally:
+            await client.aclose()
+    assert len(page.items) == 10
+    assert fake.counters.rate_limited >= 1
+    assert pauses and all(ttl > 0 for ttl in pauses)  # set in Redis, expiring on its own
+
+
+async def test_a_store_you_hold_is_used_and_left_open(redis_server: RedisServer) -> None:
+    client = redis.Redis.from_url(redis_server.url)
+    try:
+        async with FakeClopos(orders=5, quota=Quota(limit=10, window=1.0)) as fake:
+            async with AsyncClopos(**fake.credentials, base_url=fake.url,
+                                   shared_quota=RedisQuotaStore(client)) as clopos:
+                await clopos.orders.list_page()
+        assert [key async for key in client.scan_iter("clopos-async:quota:*:log")]
+        assert await client.ping()  # the SDK did not close what it did not open
+    finally:
+        await client.aclose()
