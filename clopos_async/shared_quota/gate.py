@@ -1,10 +1,10 @@
 """The client's side of a shared quota: ask the store, degrade to local pacing, recover.
 
-The admission gate asks `SharedGate.admit` before each send and tells `answered` after each
-answer (with the server's ``RateLimit-*`` word). While the store answers, it paces every
-process of the quota; when it cannot answer, `admit` returns
-False and the gate paces this process on its own (one WARNING), asking the store again every
-`RECHECK_AFTER` seconds until it answers (an INFO line then). A store never fails a request.
+The admission gate asks `SharedGate.admit` before each send and awaits `answered` after each
+answer (which carries the server's ``RateLimit-*`` word along). While the store answers, it
+paces every process of the quota; when it cannot, `admit` returns None and the gate paces
+this process on its own (one WARNING), asking the store again every `RECHECK_AFTER` seconds
+until it answers (an INFO line then). A store never fails a request.
 """
 
 from __future__ import annotations
