@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 
-SCRIPTS = ("bulk_fetch", "decode", "goodput", "memory", "overhead")
+SCRIPTS = ("bulk_fetch", "decode", "goodput", "memory", "overhead", "shared_quota")
 
 
 def main(argv: list[str]) -> int:

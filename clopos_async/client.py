@@ -40,6 +40,7 @@ from .resources.base import PlainResource
 from .resources.orders import OrdersResource
 from .resources.sale_types import SALE_TYPES
 from .retry import RetryPolicy, call_with_retries
+from .shared_quota import QuotaStore, shared_gate
 from .timeout import Timeout
 from .transport import HttpTransport, Request, Response
 from .validators import check_instance
@@ -71,6 +72,9 @@ class AsyncClopos:
     ``aiohttp.ClientSession`` that it will use but never close. A listed item that does not
     fit its model comes through degraded (see ``Page.degraded``); ``strict=True`` raises.
     Every other keyword is a `ClientConfig` field (``config=`` takes a whole one instead).
+    ``shared_quota=`` (a ``redis://`` URL or a ``QuotaStore``) makes every process of the
+    tenant share one rate-limit budget (``pip install 'clopos-async[redis]'``); like
+    ``session=``, it is a live part the client holds, not a `ClientConfig` field.
     """
 
     def __init__(
@@ -95,6 +99,7 @@ class AsyncClopos:
         on_retry: Hook[RetryEvent] | None = None,
         strict: bool = False,
         config: ClientConfig | None = None,
+        shared_quota: str | QuotaStore | None = None,
     ) -> None:
         if config is None:
             config = ClientConfig(
@@ -115,7 +120,13 @@ class AsyncClopos:
             TokenManager(None, static_token=config.token) if config.token is not None
             else TokenManager(self._exchange_credentials)
         )
-        self._gate = AdmissionGate(config.max_concurrency)
+        sends_venue = config.api_version.sends_brand_header  # v1's quota is per venue
+        self._shared_gate = shared_gate(
+            shared_quota, base_url=config.base_url, brand=config.brand,
+            owner=config.venue_id if sends_venue else config.integrator_id,
+            owner_name="venue_id" if sends_venue else "integrator_id",
+        )
+        self._gate = AdmissionGate(config.max_concurrency, shared=self._shared_gate)
         if is_plain_http_to_another_host(config.base_url):
             logger.warning("base_url %s is plain http:// to a non-loopback host: the token "
                            "and credentials cross the network unencrypted", config.base_url)
@@ -195,6 +206,8 @@ class AsyncClopos:
         """Close the HTTP session (unless it was passed in) and cancel a pending token exchange."""
         await self._tokens.aclose()
         await self._transport.aclose()
+        if self._shared_gate is not None:
+            await self._shared_gate.aclose()
 
     @property
     def closed(self) -> bool:
@@ -326,7 +339,8 @@ class AsyncClopos:
         self, request: Request, error: CloposError, attempt: int, wait: float
     ) -> None:
         if isinstance(error, RateLimitError):
-            self._gate.pause(wait)  # one 429 holds every sender, not only this one
+            # One 429 holds every sender, not only this one (every process, when shared).
+            await self._gate.pause_everywhere(wait)
             logger.warning("rate limited on %s %s; pausing all requests for %.2fs",
                            request.method, request.path, wait)
         else:
