@@ -10,7 +10,8 @@ import subprocess
 import sys
 import time
 
-SCRIPTS = ("bulk_fetch", "decode", "goodput", "memory", "multi_brand", "overhead")
+SCRIPTS = ("bulk_fetch", "decode", "goodput", "memory", "multi_brand", "overhead",
+           "shared_quota")
 
 
 def main(argv: list[str]) -> int:

@@ -13,8 +13,11 @@ Example::
 
 from __future__ import annotations
 
+import logging
+
 from ._version import __version__
-from .client import AsyncClopos, Reply
+from .client import AsyncClopos
+from .config import ClientConfig
 from .errors import (
     APIConnectionError,
     APIError,
@@ -53,20 +56,32 @@ from .models.orders import (
     SnapshotProduct,
 )
 from .models.page import DegradedItem, Page
+from .models.sale_types import SaleType
 from .pagination import AsyncPaginator, PaginationError
 from .ratelimit import RateLimitState
+from .reply import APIResponse, Reply
 from .resources.watch import OrderEvent
 from .retry import RetryPolicy
+from .timeout import Timeout
+from .validators import ArgumentTypeError
+from .versions import NotInVersionError
+
+# A library never decides where its logs go: without this, Python's last-resort handler
+# prints our retry warnings in scripts that never configured logging (the CLI adds its own).
+logging.getLogger("clopos_async").addHandler(logging.NullHandler())
 
 __all__ = [
     "APIConnectionError",
     "APIError",
+    "APIResponse",
     "APIStatusError",
     "APITimeoutError",
+    "ArgumentTypeError",
     "AsyncClopos",
     "AsyncPaginator",
     "AuthenticationError",
     "BadRequestError",
+    "ClientConfig",
     "CloposError",
     "ConflictError",
     "DegradedItem",
@@ -79,6 +94,7 @@ __all__ = [
     "NewOrderModifier",
     "NewOrderProduct",
     "NotFoundError",
+    "NotInVersionError",
     "Order",
     "OrderCustomer",
     "OrderEvent",
@@ -101,8 +117,10 @@ __all__ = [
     "ResponseTooLargeError",
     "ResponseValidationError",
     "RetryPolicy",
+    "SaleType",
     "ServerError",
     "SnapshotProduct",
+    "Timeout",
     "UnprocessableEntityError",
     "__version__",
     "new_idempotency_key",

@@ -10,33 +10,22 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 
 import attrs
 
-__all__ = ["Credentials", "IssuedToken", "TokenManager", "refresh_margin"]
+from .credentials import Credentials, redacted
+from .wire import read_envelope, validation_error
 
-
-def _redacted(value: object) -> str:
-    return "'***'" if value else repr(value)
-
-
-@attrs.frozen
-class Credentials:
-    """What the auth endpoint takes. The secret never appears in repr."""
-
-    client_id: str
-    client_secret: str = attrs.field(repr=_redacted)
-    brand: str
-    integrator_id: str | None = None
-    venue_id: str | None = None
+__all__ = ["Credentials", "IssuedToken", "TokenManager", "parse_token_response",
+           "refresh_margin"]
 
 
 @attrs.frozen
 class IssuedToken:
     """A token and the monotonic time at which it stops being valid."""
 
-    value: str = attrs.field(repr=_redacted)
+    value: str = attrs.field(repr=redacted)
     expires_at: float  # time.monotonic() clock
 
     @classmethod
@@ -58,6 +47,38 @@ class IssuedToken:
         positive = [lifetime for lifetime in lifetimes if lifetime > 0]
         lifetime = min(positive) if positive else (0.0 if lifetimes else 3600.0)
         return cls(value, time.monotonic() + lifetime)
+
+
+def parse_token_response(
+    status: int, headers: Mapping[str, str], body: bytes, *, path: str, sent_at: float,
+    now: float,
+) -> IssuedToken:
+    """Read the auth endpoint's answer: an `IssuedToken`, or the typed error it stands for.
+
+    Every documented failure shape (401, 400, a 200 with ``success: false``) raises
+    `AuthenticationError`; a success without a token raises `ResponseValidationError`.
+    ``expires_at`` (epoch seconds) and ``expires_in`` (seconds) are both optional. ``now``
+    is the wall clock (epoch seconds) when the answer arrived, for its error's Retry-After.
+    """
+    envelope = read_envelope(status, headers, body, method="POST", path=path,
+                             auth_endpoint=True, now=now)
+    fields = envelope.raw if isinstance(envelope.raw, dict) else {}
+    token = fields.get("token")
+    if not isinstance(token, str) or not token:
+        raise validation_error("the auth response has no token", body, status,
+                               method="POST", path=path)
+    expires_at, expires_in = fields.get("expires_at"), fields.get("expires_in")
+    return IssuedToken.from_auth_response(
+        token,
+        expires_at=_seconds(expires_at),
+        expires_in=_seconds(expires_in),
+        sent_at=sent_at,
+    )
+
+
+def _seconds(value: object) -> float | None:
+    is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    return float(value) if is_number else None  # type: ignore[arg-type]
 
 
 # After a failed exchange, further ones wait this long (doubling per failure, capped).

@@ -1,4 +1,8 @@
-"""`AsyncClopos`: configuration, lifecycle, and the authenticated request path."""
+"""`AsyncClopos`: lifecycle, resource attributes, and the authenticated request path.
+
+Configuration is a frozen `ClientConfig` (checked when built); this module wires it to the
+live parts: the transport, the token manager and the rate-limit gate.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ import functools
 import logging
 import os
 import time
+import warnings
 from collections.abc import Mapping, Sequence
 from types import TracebackType
 from typing import Any
@@ -16,62 +21,40 @@ from typing import Any
 import aiohttp
 import attrs
 
-from .auth import Credentials, IssuedToken, TokenManager
-from .endpoints import (
-    check_base_url,
-    check_max_response_bytes,
-    check_request_path,
-    is_plain_http_to_another_host,
+from .auth import IssuedToken, TokenManager, parse_token_response
+from .config import (
+    DEFAULT_BASE_URL,
+    DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_TIMEOUT,
+    ClientConfig,
 )
+from .endpoints import check_request_path, is_plain_http_to_another_host
 from .errors import CloposError, RateLimitError
 from .hooks import Hook, RequestEvent, ResponseEvent, RetryEvent, call_hook
 from .idempotency import attach_key, new_idempotency_key
+from .models.sale_types import SaleType
 from .quota_headers import RateLimit
 from .ratelimit import AdmissionGate, RateLimitState
+from .reply import Reply
+from .resources.base import PlainResource
+from .resources.orders import OrdersResource
+from .resources.sale_types import SALE_TYPES
 from .retry import RetryPolicy, call_with_retries
-from .transport import DEFAULT_MAX_RESPONSE_BYTES, HttpTransport, Request, Response
-from .versions import ApiVersion, get_version
-from .wire import Envelope, encode_json, read_envelope, validation_error
+from .shared_quota import QuotaStore, shared_gate
+from .timeout import Timeout
+from .transport import HttpTransport, Request, Response
+from .validators import check_instance
+from .versions import ApiVersion
+from .wire import encode_json, read_envelope
 
-__all__ = ["DEFAULT_BASE_URL", "AsyncClopos", "Reply"]
+__all__ = ["DEFAULT_BASE_URL", "DEFAULT_TIMEOUT", "AsyncClopos", "ClientConfig", "Reply"]
 
 logger = logging.getLogger("clopos_async")
 
-DEFAULT_BASE_URL = "https://integrations.clopos.com/open-api"
-DEFAULT_TIMEOUT = 30.0
-
-# (transport identity, reply): which client it belongs to, and what it was. A client and its
-# with_options() views share the transport, so they share "the last response" too.
+# (transport identity, reply), for the deprecated `last_response` only.
 _last_reply: contextvars.ContextVar[tuple[int, Reply] | None] = contextvars.ContextVar(
     "clopos_async_last_reply", default=None
 )
-
-
-@attrs.frozen
-class Reply:
-    """A decoded success envelope together with the HTTP response it came from."""
-
-    envelope: Envelope
-    response: Response
-    method: str
-    path: str
-    rate_limit: RateLimit | None = None
-
-
-def _client_timeout(timeout: float | aiohttp.ClientTimeout) -> aiohttp.ClientTimeout:
-    if isinstance(timeout, aiohttp.ClientTimeout):
-        return timeout
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
-        raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
-    # Connecting should never take most of the budget; fail fast and let a retry try again.
-    return aiohttp.ClientTimeout(total=float(timeout), connect=min(10.0, float(timeout)))
-
-
-def _require(names: Mapping[str, str | None], *, why: str) -> None:
-    missing = [name for name, value in names.items() if not value]
-    if missing:
-        raise ValueError(f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} "
-                         f"required {why}")
 
 
 class AsyncClopos:
@@ -86,8 +69,12 @@ class AsyncClopos:
 
     Credentials are exchanged for a token on first use and refreshed ahead of expiry; pass
     ``token=`` to use a token you already have. ``session=`` lends the client an
-    ``aiohttp.ClientSession`` that it will use but never close. A listed order that does not
-    fit the models comes through degraded (see ``Page.degraded``); ``strict=True`` raises.
+    ``aiohttp.ClientSession`` that it will use but never close. A listed item that does not
+    fit its model comes through degraded (see ``Page.degraded``); ``strict=True`` raises.
+    Every other keyword is a `ClientConfig` field (``config=`` takes a whole one instead).
+    ``shared_quota=`` (a ``redis://`` URL or a ``QuotaStore``) makes every process of the
+    tenant share one rate-limit budget (``pip install 'clopos-async[redis]'``); like
+    ``session=``, it is a live part the client holds, not a `ClientConfig` field.
     """
 
     def __init__(
@@ -101,7 +88,7 @@ class AsyncClopos:
         venue_id: str | int | None = None,
         token: str | None = None,
         base_url: str = DEFAULT_BASE_URL,
-        timeout: float | aiohttp.ClientTimeout = DEFAULT_TIMEOUT,
+        timeout: float | Timeout | aiohttp.ClientTimeout = DEFAULT_TIMEOUT,
         session: aiohttp.ClientSession | None = None,
         retry: RetryPolicy | None = None,
         max_concurrency: int = 8,
@@ -111,66 +98,66 @@ class AsyncClopos:
         on_response: Hook[ResponseEvent] | None = None,
         on_retry: Hook[RetryEvent] | None = None,
         strict: bool = False,
+        config: ClientConfig | None = None,
+        shared_quota: str | QuotaStore | None = None,
     ) -> None:
-        if not isinstance(strict, bool):
-            raise TypeError(f"strict must be True or False, got {strict!r}")
-        # strict: an order that does not fit its model raises ResponseValidationError instead
-        # of coming through degraded (listed in Page.degraded, raw JSON kept).
-        self.strict = strict
-        self.version: ApiVersion = get_version(api_version)
-        venue = str(venue_id) if venue_id is not None else None
-        base_url = check_base_url(base_url)
-        if session is not None and not isinstance(session, aiohttp.ClientSession):
-            raise TypeError("session must be an aiohttp.ClientSession")
-        if self.version.sends_brand_header:
-            _require({"brand": brand, "venue_id": venue}, why="for API v1 (x-brand, x-venue)")
-        self._brand = brand
-        self._venue_id = venue
-        if token is not None:
-            if not isinstance(token, str) or not token:
-                raise ValueError("token must be a non-empty string")
-            self._credentials: Credentials | None = None
-            self._tokens = TokenManager(None, static_token=token)
-        else:
-            scope = {"integrator_id": integrator_id, "venue_id": venue}
-            _require(
-                {
-                    "client_id": client_id,
-                    "client_secret": client_secret,
-                    "brand": brand,
-                    self.version.auth_scope_field: scope[self.version.auth_scope_field],
-                },
-                why=f"for API {self.version.name} unless token= is given",
-            )
-            assert client_id and client_secret and brand
-            self._credentials = Credentials(
-                client_id=client_id,
-                client_secret=client_secret,
-                brand=brand,
-                integrator_id=integrator_id,
-                venue_id=venue,
-            )
-            self._tokens = TokenManager(self._exchange_credentials)
-        if retry is not None and not isinstance(retry, RetryPolicy):
-            raise TypeError(f"retry must be a RetryPolicy, got {type(retry).__name__}")
-        if not isinstance(retry_ambiguous_writes, bool):
-            raise TypeError("retry_ambiguous_writes must be a bool")
-        self._retry = retry if retry is not None else RetryPolicy()
-        self._timeout: aiohttp.ClientTimeout | None = None  # per-copy override (with_options)
-        self._retry_ambiguous_writes = retry_ambiguous_writes
-        self._gate = AdmissionGate(max_concurrency)
-        self._on_request, self._on_response, self._on_retry = on_request, on_response, on_retry
-        self.base_url = base_url
-        if is_plain_http_to_another_host(base_url):
-            logger.warning("base_url %s is plain http:// to a non-loopback host: the token "
-                           "and credentials cross the network unencrypted", base_url)
-        self._transport = HttpTransport(
-            self.base_url, timeout=_client_timeout(timeout), session=session,
-            max_response_bytes=check_max_response_bytes(max_response_bytes),
+        if config is None:
+            config = ClientConfig(
+                api_version=api_version, base_url=base_url, client_id=client_id,
+                client_secret=client_secret, brand=brand, integrator_id=integrator_id,
+                venue_id=venue_id, token=token, timeout=timeout,
+                retry=retry if retry is not None else RetryPolicy(),
+                max_concurrency=max_concurrency, max_response_bytes=max_response_bytes,
+                retry_ambiguous_writes=retry_ambiguous_writes, strict=strict,
+                on_request=on_request, on_response=on_response, on_retry=on_retry,
+            )  # fmt: skip
+        check_instance("config", config, ClientConfig)
+        if session is not None:
+            check_instance("session", session, aiohttp.ClientSession)
+        self._config = config
+        self._view_of: AsyncClopos | None = None  # the client a with_options() view shares
+        self._tokens = (
+            TokenManager(None, static_token=config.token) if config.token is not None
+            else TokenManager(self._exchange_credentials)
         )
-        from .resources.orders import OrdersResource  # resources import the client's types
+        sends_venue = config.api_version.sends_brand_header  # v1's quota is per venue
+        self._shared_gate = shared_gate(
+            shared_quota, base_url=config.base_url, brand=config.brand,
+            owner=config.venue_id if sends_venue else config.integrator_id,
+            owner_name="venue_id" if sends_venue else "integrator_id",
+        )
+        self._gate = AdmissionGate(config.max_concurrency, shared=self._shared_gate)
+        if is_plain_http_to_another_host(config.base_url):
+            logger.warning("base_url %s is plain http:// to a non-loopback host: the token "
+                           "and credentials cross the network unencrypted", config.base_url)
+        self._transport = HttpTransport(config.base_url, timeout=config.timeout, session=session,
+                                        max_response_bytes=config.max_response_bytes)
+        self._attach_resources()
 
+    def _attach_resources(self) -> None:
+        # Resources hold the client only as a `Requester`; a view gets its own set.
         self.orders = OrdersResource(self)
+        self.sale_types: PlainResource[SaleType] = PlainResource(self, SALE_TYPES)
+
+    @property
+    def config(self) -> ClientConfig:
+        """The client's settings (a frozen `ClientConfig`)."""
+        return self._config
+
+    @property
+    def version(self) -> ApiVersion:
+        """The API version profile (``.name`` is ``"v1"`` or ``"v2"``)."""
+        return self._config.api_version
+
+    @property
+    def strict(self) -> bool:
+        """Whether a listed item that does not fit its model raises (else: degraded)."""
+        return self._config.strict
+
+    @property
+    def base_url(self) -> str:
+        """The API base URL, without a trailing slash."""
+        return self._config.base_url
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> AsyncClopos:
@@ -191,11 +178,15 @@ class AsyncClopos:
         return cls(**kwargs)
 
     def __repr__(self) -> str:
-        creds = self._credentials
-        auth = "token=***" if creds is None else f"client_id={creds.client_id!r}"
+        config = self._config
+        auth = "token=***" if config.token is not None else f"client_id={config.client_id!r}"
+        # A with_options() view says so, and shows what it changes.
+        view = ""
+        if self._view_of is not None:
+            view = f" view(retry={config.retry!r}, timeout={config.timeout.total})"
         return (
-            f"<AsyncClopos {self.version.name} {self.base_url} brand={self._brand!r} "
-            f"venue_id={self._venue_id!r} {auth}>"
+            f"<AsyncClopos {self.version.name} {self.base_url} brand={config.brand!r} "
+            f"venue_id={config.venue_id!r} {auth}{view}>"
         )
 
     # -- lifecycle ---------------------------------------------------------------------
@@ -215,6 +206,8 @@ class AsyncClopos:
         """Close the HTTP session (unless it was passed in) and cancel a pending token exchange."""
         await self._tokens.aclose()
         await self._transport.aclose()
+        if self._shared_gate is not None:
+            await self._shared_gate.aclose()
 
     @property
     def closed(self) -> bool:
@@ -224,28 +217,22 @@ class AsyncClopos:
     # -- requests ----------------------------------------------------------------------
 
     async def _exchange_credentials(self) -> IssuedToken:
-        assert self._credentials is not None
+        credentials = self._config.credentials
+        assert credentials is not None
         path = self.version.auth_path
         sent_at = time.monotonic()
-        response = await self._transport.send(
-            Request("POST", path, body=encode_json(self.version.auth_body(self._credentials)))
-        )
-        envelope = read_envelope(
-            response.status, response.headers, response.body,
-            method="POST", path=path, auth_endpoint=True, now=time.time(),
-        )
-        body = envelope.raw if isinstance(envelope.raw, dict) else {}
-        token = body.get("token")
-        if not isinstance(token, str) or not token:
-            raise validation_error("the auth response has no token", response.body,
-                                   response.status, method="POST", path=path)
-        expires_at, expires_in = body.get("expires_at"), body.get("expires_in")
-        return IssuedToken.from_auth_response(
-            token,
-            expires_at=float(expires_at) if isinstance(expires_at, (int, float)) else None,
-            expires_in=float(expires_in) if isinstance(expires_in, (int, float)) else None,
-            sent_at=sent_at,
-        )
+        try:
+            response = await self._transport.send(
+                Request("POST", path, body=encode_json(self.version.auth_body(credentials)))
+            )
+        except CloposError as exc:
+            logger.debug("POST %s failed: %s (token exchange)", path, type(exc).__name__)
+            raise
+        # Logged like every other request (the body, which holds the secret, never is).
+        logger.debug("POST %s -> %d in %.0f ms (token exchange)",
+                     path, response.status, response.elapsed * 1000)
+        return parse_token_response(response.status, response.headers, response.body,
+                                    path=path, sent_at=sent_at, now=time.time())
 
     @property
     def rate_limit(self) -> RateLimitState:
@@ -256,25 +243,31 @@ class AsyncClopos:
         self,
         *,
         retry: RetryPolicy | None = None,
-        timeout: float | aiohttp.ClientTimeout | None = None,
+        timeout: float | Timeout | aiohttp.ClientTimeout | None = None,
+        **changes: Any,
     ) -> AsyncClopos:
-        """A view of this client with another retry policy or timeout, for some calls.
+        """A view of this client with other settings (`ClientConfig` fields), for some calls.
 
         It shares the session, token and rate-limit gate; close the original, not the view.
-        Example::
+        Settings that belong to those shared parts (credentials, base URL, version,
+        ``max_concurrency``) cannot change in a view. Example::
 
             order = await clopos.with_options(timeout=5, retry=RetryPolicy.never()).orders.get(1)
         """
-        view = copy.copy(self)
         if retry is not None:
-            if not isinstance(retry, RetryPolicy):
-                raise TypeError(f"retry must be a RetryPolicy, got {type(retry).__name__}")
-            view._retry = retry
+            changes["retry"] = retry
         if timeout is not None:
-            view._timeout = _client_timeout(timeout)
-        from .resources.orders import OrdersResource
-
-        view.orders = OrdersResource(view)
+            changes["timeout"] = timeout
+        shared = sorted(set(changes) & _SHARED_SETTINGS)
+        if shared:
+            raise ValueError(
+                f"with_options cannot change {', '.join(shared)} (shared with the original "
+                "client); build another AsyncClopos instead"
+            )
+        view = copy.copy(self)
+        view._view_of = self
+        view._config = self._config.evolve(**changes)
+        view._attach_resources()
         return view
 
     async def _authorized_send(self, request: Request) -> Response:
@@ -301,7 +294,9 @@ class AsyncClopos:
     def _with_auth(self, request: Request, token: str) -> Request:
         headers = {
             **request.headers,
-            **self.version.request_headers(token, brand=self._brand, venue_id=self._venue_id),
+            **self.version.request_headers(
+                token, brand=self._config.brand, venue_id=self._config.venue_id
+            ),
         }
         if request.idempotency_key is not None:
             headers["Idempotency-Key"] = request.idempotency_key
@@ -310,9 +305,10 @@ class AsyncClopos:
     async def _attempt(self, request: Request, attempt: int) -> Reply:
         """One admitted attempt: token, send (with the 401 replay), quota bookkeeping, decode."""
         method, path, key = request.method, request.path, request.idempotency_key
-        async with self._gate.admit(max_wait=self._retry.max_retry_after):
-            if self._on_request is not None:  # no event objects on the hot path without hooks
-                await call_hook(self._on_request, RequestEvent(method, path, attempt, key))
+        config = self._config
+        async with self._gate.admit(max_wait=config.retry.max_retry_after):
+            if config.on_request is not None:  # no event objects on the hot path without hooks
+                await call_hook(config.on_request, RequestEvent(method, path, attempt, key))
             try:
                 response = await self._authorized_send(request)
             except CloposError as exc:
@@ -327,8 +323,8 @@ class AsyncClopos:
             self._gate.observe(rate_limit, success=200 <= response.status < 300)
         logger.debug("%s %s -> %d in %.0f ms (attempt %d, idempotency key %s)",
                      method, path, response.status, response.elapsed * 1000, attempt, key)
-        if self._on_response is not None:
-            await call_hook(self._on_response, ResponseEvent(
+        if config.on_response is not None:
+            await call_hook(config.on_response, ResponseEvent(
                 method, path, attempt, response.status, response.elapsed, response.headers, key
             ))
         envelope = read_envelope(response.status, response.headers, response.body,
@@ -343,26 +339,38 @@ class AsyncClopos:
         self, request: Request, error: CloposError, attempt: int, wait: float
     ) -> None:
         if isinstance(error, RateLimitError):
-            self._gate.pause(wait)  # one 429 holds every sender, not only this one
+            # One 429 holds every sender, not only this one (every process, when shared).
+            await self._gate.pause_everywhere(wait)
             logger.warning("rate limited on %s %s; pausing all requests for %.2fs",
                            request.method, request.path, wait)
         else:
+            # The failure may be the token exchange's, not the call's: name where it happened.
+            failed_at = f"{getattr(error, 'method', None)} {getattr(error, 'path', None)}"
+            cause = type(error).__name__
+            if getattr(error, "path", None) and failed_at != f"{request.method} {request.path}":
+                cause += f" at {failed_at}"
             logger.warning("retrying %s %s after %s (attempt %d failed); waiting %.2fs",
-                           request.method, request.path, type(error).__name__, attempt, wait)
-        await call_hook(self._on_retry,
+                           request.method, request.path, cause, attempt, wait)
+        await call_hook(self._config.on_retry,
                         RetryEvent(request.method, request.path, attempt, error, wait))
 
     @property
     def last_response(self) -> Reply | None:
-        """The last successful response this client got in the current task, or None.
+        """Deprecated: the last successful response of this client in the current task.
 
-        Raw access beside the typed results: ``.response.status``, ``.response.headers``,
-        ``.envelope.raw`` (the decoded JSON) and ``.rate_limit``. Per task (a context
-        variable), so concurrent coroutines never see each other's responses. Example::
-
-            order = await clopos.orders.get(108)
-            print(clopos.last_response.response.status, clopos.last_response.envelope.raw)
+        It cannot be made correct: pages fetched concurrently run in their own tasks, so
+        after ``list(..., concurrency=4)`` it still shows an early page. Use the reply of
+        the call itself instead: ``await clopos.orders.with_raw_response.get(1)`` (an
+        `APIResponse` with ``.status_code``, ``.headers``, ``.json`` and ``.parsed``), a
+        page's ``page.reply``, or the `Reply` that ``clopos.request()`` returns.
         """
+        warnings.warn(
+            "AsyncClopos.last_response is deprecated: it is wrong after concurrent "
+            "pagination; use resource.with_raw_response.<method>(), Page.reply or the Reply "
+            "of clopos.request()",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         last = _last_reply.get()
         if last is None or last[0] != id(self._transport):
             return None
@@ -393,17 +401,19 @@ class AsyncClopos:
             path,
             params=tuple(params),
             body=encode_json(json) if json is not None else None,
-            timeout=self._timeout,
+            timeout=self._config.timeout,
             idempotency_key=idempotency_key,
         )
         try:
             return await call_with_retries(
                 lambda attempt: self._attempt(request, attempt),
-                policy=self._retry,
+                policy=self._config.retry,
                 idempotent=method != "POST",
                 # A replayed create is safe where the API honours Idempotency-Key (v1) or
                 # where the caller accepted the risk.
-                replay_safe=self.version.documents_idempotency or self._retry_ambiguous_writes,
+                replay_safe=(
+                    self.version.documents_idempotency or self._config.retry_ambiguous_writes
+                ),
                 idempotency_key=idempotency_key,
                 before_wait=functools.partial(self._before_retry, request),
             )
@@ -411,3 +421,10 @@ class AsyncClopos:
             if idempotency_key is not None:  # the POST may have been sent: say with what key
                 attach_key(cancelled, idempotency_key)
             raise
+
+
+# Settings bound to the parts a view shares with its original.
+_SHARED_SETTINGS = frozenset({
+    "api_version", "base_url", "client_id", "client_secret", "brand", "integrator_id",
+    "venue_id", "token", "max_concurrency", "max_response_bytes",
+})

@@ -42,20 +42,16 @@ customer_ref_id     the integration's customer reference
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import enum
-import json
 import os
-import secrets
 from collections.abc import Sequence
-from datetime import datetime, timezone
-from decimal import Decimal
 from pathlib import Path
-from types import TracebackType
 from typing import Any, Literal, Protocol, TextIO
 
 from . import Order, Page
+from .display import format_value
+from .dumping import dump_json
+from .output_file import AtomicOutput  # where it lived first; kept importable from here
 
 __all__ = [
     "CSV_COLUMNS",
@@ -108,34 +104,9 @@ def format_for_path(path: str | os.PathLike[str]) -> ExportFormat:
     return "csv" if Path(path).suffix.lower() == ".csv" else "jsonl"
 
 
-# -- cells ---------------------------------------------------------------------------
-
-
-def _cell(value: object) -> str:
-    """One CSV cell: plain decimals, ISO UTC datetimes with Z, enum values, None as empty."""
-    if value is None:
-        return ""
-    if isinstance(value, enum.Enum):
-        return _cell(value.value)
-    if isinstance(value, bool):  # before int: bool is an int
-        return "true" if value else "false"
-    if isinstance(value, Decimal):
-        # "f" never switches to exponent notation (str(Decimal("1E+3")) would be "1E+3").
-        return format(value, "f")
-    if isinstance(value, datetime):
-        utc = value.astimezone(timezone.utc) if value.tzinfo else value
-        return utc.replace(tzinfo=None).isoformat() + "Z"
-    return str(value)
-
-
-def _first(*values: object) -> object:
-    return next((value for value in values if value is not None), None)
-
-
 def csv_row(order: Order) -> list[str]:
     """The CSV cells of one order, in `CSV_COLUMNS` order."""
     payload = order.payload
-    service = payload.service if payload else None
     customer = payload.customer if payload else None
     meta = payload.meta if payload else None
     discount = meta.discount if meta else None
@@ -147,34 +118,28 @@ def csv_row(order: Order) -> list[str]:
         order.type,
         order.integration,
         order.integration_status,
-        _first(order.venue_id, service.venue_id if service else None),
+        order.effective_venue_id,
         order.created_at,
         order.updated_at,
-        _first(
-            payload.customer_id if payload else None,
-            customer.id if customer else None,
-            order.customer_id,
-        ),
+        order.effective_customer_id,
         customer.name if customer else None,
         customer.phone if customer else None,
         customer.address if customer else None,
-        _first(
-            payload.sale_type_id if payload else None, service.sale_type_id if service else None
-        ),
+        order.effective_sale_type_id,
         len(products),
         sum(line.count or 0 for line in products),
         meta.comment if meta else None,
         discount.discount_type if discount else None,
         discount.discount_value if discount else None,
         payload.delivery_fee if payload else None,
-        _first(meta.order_total if meta else None, order.total, order.total_amount),
-        _first(receipt.id if receipt else None, order.receipt_id),
+        order.effective_total,
+        receipt.id if receipt and receipt.id is not None else order.receipt_id,
         receipt.status if receipt else None,
         order.integration_uuid,
         order.integration_id,
         order.customer_ref_id,
     )
-    return [_cell(value) for value in values]
+    return [format_value(value) for value in values]
 
 
 def page_raw_items(page: Page[Order]) -> list[Any]:
@@ -211,11 +176,7 @@ class JsonlWriter:
     def write_page(self, page: Page[Order]) -> int:
         items = page_raw_items(page)
         # One write per page: cheaper than one per order, and still bounded by a page.
-        self._stream.write(
-            "".join(
-                json.dumps(item, ensure_ascii=False, separators=(",", ":")) + "\n" for item in items
-            )
-        )
+        self._stream.write("".join(dump_json(item) + "\n" for item in items))
         return len(items)
 
 
@@ -234,71 +195,6 @@ class CsvWriter:
 def make_writer(fmt: ExportFormat, stream: TextIO) -> OrderWriter:
     """The writer for ``fmt`` on ``stream``."""
     return CsvWriter(stream) if fmt == "csv" else JsonlWriter(stream)
-
-
-# -- the output file ----------------------------------------------------------------
-
-
-class AtomicOutput:
-    """A text file written under a temporary name beside ``path``, renamed to it on success.
-
-    A failed or interrupted export removes the temporary file, so ``path`` is either the
-    complete result or untouched (an older file there survives a failed run). Example::
-
-        with AtomicOutput("orders.csv") as stream:
-            stream.write("...")
-    """
-
-    def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.path = Path(path)
-        self._temp: Path | None = None
-        self._stream: TextIO | None = None
-
-    def __enter__(self) -> TextIO:
-        directory = self.path.parent
-        while True:
-            # Same directory, so the final rename never crosses file systems (and is atomic).
-            temp = directory / f".{self.path.name}.{secrets.token_hex(4)}.part"
-            try:
-                # 0o666 minus the umask: the file gets the permissions open() would give it.
-                fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-            except FileExistsError:
-                continue
-            except OSError as exc:
-                # Name the file the user asked for, not the temporary one.
-                raise OSError(exc.errno, f"cannot write {self.path}: {exc.strerror}") from exc
-            break
-        self._temp = temp
-        # newline="" lets the csv module and json lines both write "\n" unchanged everywhere.
-        self._stream = open(fd, "w", encoding="utf-8", newline="")
-        return self._stream
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        stream, temp = self._stream, self._temp
-        self._stream = self._temp = None
-        assert stream is not None and temp is not None
-        try:
-            if exc_type is None:
-                stream.flush()
-                # Without fsync, a crash soon after the rename can leave an empty file.
-                os.fsync(stream.fileno())
-            stream.close()
-            if exc_type is None:
-                os.replace(temp, self.path)
-                return
-        except BaseException:
-            with contextlib.suppress(OSError):
-                stream.close()
-            with contextlib.suppress(OSError):
-                temp.unlink()
-            raise
-        with contextlib.suppress(OSError):
-            temp.unlink()
 
 
 def columns_help(columns: Sequence[tuple[str, str]] = CSV_COLUMNS) -> str:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import weakref
 from collections import deque
 from collections.abc import (
     AsyncGenerator,
@@ -36,6 +37,7 @@ from .models.page import Page
 __all__ = ["MAX_PAGES", "REMEMBERED_KEYS", "AsyncPaginator", "PaginationError"]
 
 T = TypeVar("T")
+_Yielded = TypeVar("_Yielded")
 
 # A safety net against a server that keeps returning full, ever-new pages.
 MAX_PAGES = 1_000_000
@@ -153,6 +155,9 @@ class AsyncPaginator(Generic[T]):
         self._concurrency = concurrency
         self._key = key
         self._relax_gc = relax_gc
+        # Iterations started and not yet finished, for aclose(); weak, so that an abandoned
+        # loop is still collected (and closed) by the garbage collector as before.
+        self._open: weakref.WeakSet[AsyncGenerator[object, None]] = weakref.WeakSet()
 
     def __repr__(self) -> str:
         return (
@@ -161,10 +166,23 @@ class AsyncPaginator(Generic[T]):
         )
 
     def __aiter__(self) -> AsyncIterator[T]:
-        return self._items(self._relax_gc)
+        return self._tracked(self._items(self._relax_gc))
+
+    def _tracked(self, generator: AsyncGenerator[_Yielded, None]) -> AsyncGenerator[_Yielded, None]:
+        self._open.add(generator)
+        return generator
+
+    async def aclose(self) -> None:
+        """Stop every iteration of this paginator still open, cancelling its pending fetches.
+
+        For a loop left early (``break``) when waiting for garbage collection is not good
+        enough, e.g. with ``concurrency > 1`` fetches in flight. Iterating again starts over.
+        """
+        for generator in list(self._open):
+            await generator.aclose()
 
     async def _items(self, relax_gc: bool) -> AsyncGenerator[T, None]:
-        async with contextlib.aclosing(self._pages(relax_gc)) as pages:
+        async with contextlib.aclosing(self._relaxed_pages(relax_gc)) as pages:
             async for page in pages:
                 for item in page.items:
                     yield item
@@ -175,7 +193,7 @@ class AsyncPaginator(Generic[T]):
         ``relax_gc`` overrides the paginator's choice for this call (see `pages`).
         """
         relax = self._relax_gc if relax_gc is None else relax_gc
-        async with contextlib.aclosing(self._items(relax)) as items:
+        async with contextlib.aclosing(self._tracked(self._items(relax))) as items:
             return [item async for item in items]
 
     def pages(self, *, relax_gc: bool | None = None) -> AsyncGenerator[Page[T], None]:
@@ -185,18 +203,19 @@ class AsyncPaginator(Generic[T]):
         (`relaxed_gc`: its first threshold is raised, then restored): re-scanning the orders
         being structured and held was most of the CPU of a bulk listing. ``relax_gc=False``
         here (or the paginator's ``relax_gc=False``) leaves the collector exactly as it is.
-        Close a listing you leave early (``contextlib.aclosing``), so the threshold comes
+        Close a listing you leave early (`aclose`, ``contextlib.aclosing``), so the threshold comes
         back at once rather than when the generator is finalized.
         """
-        return self._pages(self._relax_gc if relax_gc is None else relax_gc)
+        return self._tracked(self._relaxed_pages(
+            self._relax_gc if relax_gc is None else relax_gc))
 
-    async def _pages(self, relax_gc: bool) -> AsyncGenerator[Page[T], None]:
+    async def _relaxed_pages(self, relax_gc: bool) -> AsyncGenerator[Page[T], None]:
         with relaxed_gc(relax_gc):
-            async with contextlib.aclosing(self._checked_pages()) as checked:
+            async with contextlib.aclosing(self._pages()) as checked:
                 async for page in checked:
                     yield page
 
-    async def _checked_pages(self) -> AsyncGenerator[Page[T], None]:
+    async def _pages(self) -> AsyncGenerator[Page[T], None]:
         previous_keys: list[Hashable] | None = None
         progress = _Progress(self._limit)
         remaining = self._max_items

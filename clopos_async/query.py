@@ -199,8 +199,12 @@ def encode_list_query(
     date_to: DateLike | None = None,
     sort: str | None = None,
     filters: Filters | None = None,
+    params: Sequence[tuple[str, str]] = (),
 ) -> QueryPairs:
-    """Encode a list request's parameters in a fixed order (the order of the docs' examples)."""
+    """Encode a list request's parameters in a fixed order (the order of the docs' examples).
+
+    ``params`` are further top-level keys (already spelled), sent after ``status``.
+    """
     pairs: QueryPairs = []
     if page is not None:
         pairs.append(("page", str(page)))
@@ -208,6 +212,7 @@ def encode_list_query(
         pairs.append(("limit", str(limit)))
     if status is not None:
         pairs.append(("status", status))
+    pairs += params
     pairs += encode_with(with_)
     pairs += encode_date_range(date_from, date_to)
     pairs += encode_sort(sort)

@@ -15,15 +15,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
 import attrs
 
 from .errors import RateLimitError
 from .quota_headers import MAX_WINDOW, RateLimit
+
+if TYPE_CHECKING:  # the shared gate is optional; its module is only needed when used
+    from .shared_quota import SharedGate
 
 __all__ = ["AdmissionGate", "RateLimitState"]
 
@@ -64,6 +69,7 @@ class AdmissionGate:
         *,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        shared: SharedGate | None = None,
     ) -> None:
         if isinstance(max_concurrency, bool) or not isinstance(max_concurrency, int) or not (
             1 <= max_concurrency <= 1000
@@ -85,6 +91,8 @@ class AdmissionGate:
         self._window: float | None = None
         self._coarse_reset = True
         self.pauses = 0  # how often senders were held back (for logs and tests)
+        # Several processes, one quota: while its store answers, it paces instead of us.
+        self._shared = shared
 
     @property
     def state(self) -> RateLimitState:
@@ -99,13 +107,20 @@ class AdmissionGate:
         `RateLimitError` (with ``retry_after``) at once instead of waiting that long.
         """
         async with self._slots:
-            probe = await self._wait_for_budget(max_wait)
+            shared, ticket = self._shared, None
+            if shared is not None:
+                ticket = await shared.admit(
+                    functools.partial(self._check_wait, max_wait=max_wait), self._sleep
+                )
+            probe = False if ticket is not None else await self._wait_for_budget(max_wait)
             self._sent.append(self._clock())
             self._in_flight += 1
             try:
                 yield
             finally:
                 self._in_flight -= 1
+                if shared is not None and ticket is not None:
+                    await shared.answered(ticket)  # frees the slot for every process
                 if probe and self._probe_out:  # it failed without telling us anything
                     self._probe_out = False
                     self._notify()
@@ -180,6 +195,8 @@ class AdmissionGate:
                 self._probe_out = False
                 self._notify()
             return
+        if self._shared is not None:
+            self._shared.observe(info.limit, info.remaining, info.reset_after)
         now = self._clock()
         self._limit = info.limit if info.limit is not None else self._limit
         self._reset_at = now + info.reset_after if info.reset_after is not None else None
@@ -202,3 +219,9 @@ class AdmissionGate:
         self._budget = 0
         self._remaining = 0
         self._reset_at = max(self._reset_at or 0.0, until)
+
+    async def pause_everywhere(self, seconds: float) -> None:
+        """`pause`, and hold every process sharing the quota too (when it is shared)."""
+        self.pause(seconds)
+        if self._shared is not None:
+            await self._shared.pause(seconds)

@@ -1,20 +1,32 @@
 """What is retried, how long to wait, and when a create's outcome becomes unknown.
 
-Waits come from ``backoff``'s exponential generator with equal jitter (half the step fixed,
-half random, so a retry never fires immediately), unless the server said how long to wait.
+Waits grow exponentially (``initial_delay`` doubling up to ``max_delay``) with equal jitter
+(half the step fixed, half random, so a retry never fires immediately), unless the server
+said how long to wait.
+
+Why this loop is ours and not ``backoff.on_exception``: backoff's decorators re-raise the
+original exception on giving up, while a create that may have reached the server must end
+as `OutcomeUnknownError` (carrying its Idempotency-Key); they take one wait generator per
+decorator, while a 429's ``Retry-After`` and a 503's exponential step share one attempt
+count and one deadline here (stacking two decorators would count and time them apart);
+a server-directed wait above ``max_retry_after`` must raise at once rather than be slept
+or capped; every wait first pauses the client's admission gate; and tests switch sleeping
+off process-wide (`set_retry_sleep`). Each of those needs a hook backoff does not have, so
+the loop (30 lines in `call_with_retries`) stays here and backoff is not used at all,
+rather than half-used as a number generator.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import enum
 import random
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from typing import TypeVar
 
 import attrs
-import backoff
 
 from .errors import (
     APIConnectionError,
@@ -24,6 +36,7 @@ from .errors import (
     ResponseTooLargeError,
     ResponseValidationError,
 )
+from .validators import attrs_check, check_int, check_positive_number
 
 __all__ = [
     "RetryPolicy",
@@ -72,14 +85,8 @@ def retry_sleep_disabled() -> Iterator[None]:
         set_retry_sleep(previous)
 
 
-def _positive(_: object, attribute: attrs.Attribute[float], value: float) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-        raise ValueError(f"RetryPolicy.{attribute.name} must be a positive number, got {value!r}")
-
-
-def _retries(_: object, attribute: attrs.Attribute[int], value: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
-        raise ValueError(f"RetryPolicy.{attribute.name} must be an int in 0..100, got {value!r}")
+_positive = attrs_check(check_positive_number, unit="seconds")
+_retries = attrs_check(check_int, minimum=0, maximum=100)
 
 
 @attrs.frozen(kw_only=True)
@@ -110,15 +117,14 @@ class RetryPolicy:
 
     def delays(self) -> Iterator[float]:
         """The backoff waits, in order: ~0.5, ~1, ~2, ~4, ~8, ~8, ... seconds."""
-        for step in backoff.expo(base=2, factor=self.initial_delay, max_value=self.max_delay):
-            if step is None:  # backoff's generators prime with None (Python 3 send protocol)
-                continue
-            step = float(step)
+        step = min(self.initial_delay, self.max_delay)
+        while True:
             yield step / 2 + random.uniform(0, step / 2) if self.jitter else step
+            step = min(step * 2, self.max_delay)
 
 
-class Verdict:
-    """The outcome of classifying one failure."""
+class Verdict(str, enum.Enum):
+    """The outcome of classifying one failure (a str enum: ``Verdict.RETRY == "retry"``)."""
 
     RETRY = "retry"
     GIVE_UP = "give up"
@@ -133,7 +139,7 @@ def _server_may_have_acted(exc: CloposError) -> bool:
     return True  # a 2xx we could not read: the server did act
 
 
-def classify(exc: CloposError, *, idempotent: bool, replay_safe: bool) -> str:
+def classify(exc: CloposError, *, idempotent: bool, replay_safe: bool) -> Verdict:
     """Decide what to do after a failed attempt.
 
     ``idempotent``: repeating the request cannot change the outcome (GET, PUT IGNORE).
@@ -188,9 +194,9 @@ async def call_with_retries(
             return await attempt(number)
         except CloposError as exc:
             verdict = classify(exc, idempotent=idempotent, replay_safe=replay_safe)
-            if verdict == Verdict.GIVE_UP:
+            if verdict is Verdict.GIVE_UP:
                 raise
-            if verdict == Verdict.UNKNOWN:
+            if verdict is Verdict.UNKNOWN:
                 raise _outcome_unknown(exc, idempotency_key) from exc
             wait = server_wait(exc)
             if wait is not None and wait > policy.max_retry_after:

@@ -21,12 +21,11 @@ from yarl import URL
 from ._version import __version__
 from .errors import APIConnectionError, APITimeoutError, ResponseTooLargeError
 from .shown import shown
+from .timeout import Timeout
 
-__all__ = ["DEFAULT_MAX_RESPONSE_BYTES", "HttpTransport", "Request", "Response"]
+__all__ = ["HttpTransport", "Request", "Response"]
 
 USER_AGENT = f"clopos-async/{__version__}"
-# Far above any page of orders (100 full orders are well under 1 MiB), far below trouble.
-DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 _CHUNK = 64 * 1024
 # Headers whose values are secrets: never shown in a repr.
 _SECRET_HEADERS = frozenset({"x-token", "authorization", "cookie", "proxy-authorization"})
@@ -51,7 +50,7 @@ class Request:
     params: Sequence[tuple[str, str]] = ()
     body: bytes | None = attrs.field(default=None, repr=_body_size)
     headers: Mapping[str, str] = attrs.field(factory=dict, repr=_redacted_headers)
-    timeout: aiohttp.ClientTimeout | None = None
+    timeout: Timeout | None = None  # None: the transport's default
     idempotency_key: str | None = None
 
 
@@ -63,6 +62,11 @@ class Response:
     headers: Mapping[str, str]
     body: bytes
     elapsed: float
+
+
+def _aiohttp_timeout(timeout: Timeout) -> aiohttp.ClientTimeout:
+    """The one place the neutral `Timeout` becomes aiohttp's."""
+    return aiohttp.ClientTimeout(total=timeout.total, connect=timeout.connect)
 
 
 def _lowercase_headers(headers: Mapping[str, str]) -> dict[str, str]:
@@ -79,12 +83,12 @@ class HttpTransport:
         self,
         base_url: str,
         *,
-        timeout: aiohttp.ClientTimeout,
+        timeout: Timeout,
         session: aiohttp.ClientSession | None = None,
-        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        max_response_bytes: int,
     ) -> None:
         self.base_url = base_url.rstrip("/")
-        self.timeout = timeout
+        self.timeout = _aiohttp_timeout(timeout)
         self.max_response_bytes = max_response_bytes
         self._session = session
         self._owns_session = session is None
@@ -144,7 +148,7 @@ class HttpTransport:
             self._url(request),
             data=request.body,
             headers=headers,
-            timeout=request.timeout or self.timeout,
+            timeout=_aiohttp_timeout(request.timeout) if request.timeout else self.timeout,
             allow_redirects=False,
         ) as response:
             body = await self._read_capped(response, request)

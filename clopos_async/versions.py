@@ -11,15 +11,30 @@ from typing import Literal
 
 import attrs
 
-from .auth import Credentials
+from .credentials import Credentials
 from .endpoints import path_segment
 from .models.enums import OrderStatus
 from .models.new_order import NewOrder
+from .validators import ArgumentTypeError, invalid
 
-__all__ = ["V1", "V2", "ApiVersion", "ApiVersionName", "OrderId", "get_version"]
+__all__ = [
+    "V1", "V2", "ApiVersion", "ApiVersionName", "NotInVersionError", "OrderId", "ResourceId",
+    "get_version", "versions_with",
+]  # fmt: skip
 
 ApiVersionName = Literal["v1", "v2"]
-OrderId = int | str
+ResourceId = int | str
+OrderId = ResourceId
+
+# Resource name -> path below the version prefix, for what both versions document.
+_COMMON_PATHS: Mapping[str, str] = {
+    "orders": "orders",
+    "sale_types": "sale-types",  # REFERENCE §4.10
+}
+
+
+class NotInVersionError(ValueError):
+    """The operation does not exist in the client's API version (raised before sending)."""
 
 
 @attrs.frozen
@@ -43,17 +58,35 @@ class ApiVersion:
     # are 1-minute windows, v1 adds an hourly one. A reset beyond it is not believed.
     rate_limit_window: float = 3600.0
     max_limit: int = 100
+    # Resource name -> path below `prefix` (REFERENCE §4); a resource absent here does not
+    # exist in this version.
+    paths: Mapping[str, str] = attrs.field(factory=lambda: dict(_COMMON_PATHS))
 
     @property
     def auth_path(self) -> str:
         """Path of the token endpoint."""
         return f"{self.prefix}/auth"
 
+    def path(
+        self, resource: str, item_id: ResourceId | None = None, *, id_name: str = "id"
+    ) -> str:
+        """Path of a resource's collection, or of one item (its id URL-quoted).
+
+        Raises `NotInVersionError`, naming the versions that have it, if this one does not.
+        """
+        relative = self.paths.get(resource)
+        if relative is None:
+            others = " or ".join(versions_with(resource)) or "no API version"
+            raise NotInVersionError(
+                f"{resource} is not available in API {self.name}; it needs {others}"
+            )
+        if item_id is None:
+            return f"{self.prefix}/{relative}"
+        return f"{self.prefix}/{relative}/{path_segment(item_id, name=id_name)}"
+
     def orders_path(self, order_id: OrderId | None = None) -> str:
         """Path of the orders collection, or of one order (its id URL-quoted)."""
-        if order_id is None:
-            return f"{self.prefix}/orders"
-        return f"{self.prefix}/orders/{path_segment(order_id, name='order_id')}"
+        return self.path("orders", order_id, id_name="order_id")
 
     def auth_body(self, credentials: Credentials) -> dict[str, str]:
         """The JSON body of the token exchange."""
@@ -83,14 +116,12 @@ class ApiVersion:
         """Validate a list filter status (case-insensitive) and spell it as this version does."""
         value = status.value if isinstance(status, OrderStatus) else status
         if not isinstance(value, str):
-            raise TypeError(f"status must be a string or OrderStatus, got {type(status).__name__}")
+            invalid("status", "a string or OrderStatus", status, error=ArgumentTypeError)
         for allowed in self.list_statuses:
             if allowed.value.lower() == value.strip().lower():
                 return self._spell(allowed)
         names = ", ".join(self._spell(s) for s in self.list_statuses)
-        raise ValueError(
-            f"status must be one of {names} for API {self.name}, got {value!r}"
-        )
+        invalid("status", f"one of {names} for API {self.name}", value)
 
     def _spell(self, status: OrderStatus) -> str:
         return status.value.lower() if self.lowercase_statuses else status.value
@@ -101,7 +132,7 @@ class ApiVersion:
             return order.to_v1_body() if self.nested_create_body else order.to_v2_body()
         if isinstance(order, Mapping):
             return order
-        raise TypeError(f"order must be a NewOrder or a mapping, got {type(order).__name__}")
+        invalid("order", "a NewOrder or a mapping", order, error=ArgumentTypeError)
 
 
 V2 = ApiVersion(
@@ -140,10 +171,15 @@ V1 = ApiVersion(
 )
 
 
+def versions_with(resource: str) -> list[str]:
+    """The names of the API versions that have ``resource``."""
+    return [version.name for version in (V1, V2) if resource in version.paths]
+
+
 def get_version(name: str) -> ApiVersion:
     """The profile for ``"v1"`` or ``"v2"``."""
     profiles = {"v1": V1, "v2": V2}
-    try:
-        return profiles[name.lower() if isinstance(name, str) else name]
-    except (KeyError, TypeError):
-        raise ValueError(f"api_version must be 'v1' or 'v2', got {name!r}") from None
+    profile = profiles.get(name.lower()) if isinstance(name, str) else None
+    if profile is None:
+        invalid("api_version", "one of v1, v2", name)
+    return profile

@@ -10,11 +10,11 @@ import importlib
 import json
 import re
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any
 
 import attrs
 
+from .dumping import decimal_as_number, dump_json
 from .errors import (
     APIStatusError,
     AuthenticationError,
@@ -131,19 +131,12 @@ def _without_lone_surrogates(decoded: Any) -> Any:
     return decoded
 
 
-def _json_default(value: object) -> object:
-    if isinstance(value, Decimal):
-        # JSON has one number type; an integral Decimal stays an integer on the wire.
-        return int(value) if value == value.to_integral_value() else float(value)
-    raise TypeError(f"cannot serialise {type(value).__name__} as JSON")
-
-
 def encode_json(value: object) -> bytes:
     """Encode a request body; Decimal amounts become JSON numbers."""
     if _orjson is not None:
-        encoded: bytes = _orjson.dumps(value, default=_json_default)
+        encoded: bytes = _orjson.dumps(value, default=decimal_as_number)
         return encoded
-    return json.dumps(value, default=_json_default, separators=(",", ":")).encode()
+    return dump_json(value, decimals="number").encode()
 
 
 @attrs.frozen

@@ -304,7 +304,8 @@ async def test_export_progress_when_forced(tmp_path: Path) -> None:
                        "--progress")  # fmt: skip
     assert result.code == 0, result
     assert "\r" in result.err
-    assert re.search(r"\d+/6 pages \| \d+ orders \| [\d,]+ orders/s \| ETA", result.err)
+    # Orders out of the total first, then the ETA, pages and rate (issue 13 item 7).
+    assert re.search(r"\d+/60 orders \| ETA [\d:?]+ \| \d+/6 pages \| [\d,?]+ orders/s", result.err)
     assert SUMMARY.match(result.err.rsplit("\r", 1)[-1].strip())
 
 
@@ -317,7 +318,7 @@ async def test_failed_export_leaves_no_file(tmp_path: Path) -> None:
 
     out.write_text("an older export\n")
     again = await cli(*fake_flags(20, "--client-secret", "wrong"), "orders", "export",
-                      "--out", str(out))  # fmt: skip
+                      "--out", str(out), "--force")  # fmt: skip
     assert again.code == 3, again
     assert out.read_text() == "an older export\n"
     assert files_in(tmp_path) == [out.name]

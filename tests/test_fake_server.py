@@ -666,3 +666,12 @@ async def test_far_date_bounds_are_accepted() -> None:
         ) as response:
             body = await response.json()
     assert response.status == 200 and body["total"] == 5
+
+
+async def test_repr_says_what_the_fake_serves_and_shows_no_secret() -> None:
+    fake = FakeClopos(orders=7, api_version="v1", client_secret="s3cret-value")
+    assert repr(fake) == "<FakeClopos v1 not running orders=7 faults=off quota=off>"
+    async with fake:
+        shown = repr(fake)
+    assert shown.startswith("<FakeClopos v1 http://127.0.0.1:")
+    assert "s3cret-value" not in shown and "orders=7" in shown

@@ -15,6 +15,7 @@ from clopos_async import (
     NewOrderProduct,
     NotFoundError,
     RetryPolicy,
+    ServerError,
 )
 from clopos_async.hooks import RequestEvent, ResponseEvent, RetryEvent
 from clopos_async.testing import FakeClopos, FaultPlan
@@ -39,8 +40,11 @@ async def test_one_debug_line_per_attempt(
         await clopos.orders.list_page(limit=2)
         await clopos.orders.create(tiny_order(), idempotency_key="key-42")
     lines = [r for r in caplog.records if r.name == "clopos_async" and r.levelno == logging.DEBUG]
-    assert len(lines) == 2
-    listing, create = (r.getMessage() for r in lines)
+    assert len(lines) == 3
+    auth, listing, create = (r.getMessage() for r in lines)
+    # The token exchange is logged too (issue 13 item 10), without its secret body.
+    assert auth.startswith(f"POST {clopos.version.auth_path} -> 200 in ")
+    assert "token exchange" in auth and fake.credentials["client_secret"] not in auth
     assert listing.startswith(f"GET {clopos.version.orders_path()} -> 200 in ")
     assert "attempt 1" in listing
     assert create.startswith(f"POST {clopos.version.orders_path()} -> 201")
@@ -90,19 +94,20 @@ async def test_a_failing_hook_is_logged_not_raised(
     assert any("hook" in r.getMessage() for r in caplog.records if r.levelno == logging.ERROR)
 
 
-async def test_last_response_gives_raw_access(fake: FakeClopos) -> None:
+async def test_last_response_still_works_but_is_deprecated(fake: FakeClopos) -> None:
     async with client_for(fake) as clopos:
-        assert clopos.last_response is None
+        with pytest.warns(DeprecationWarning, match="with_raw_response"):
+            assert clopos.last_response is None
         order = await clopos.orders.get(2)
-        last = clopos.last_response
+        with pytest.warns(DeprecationWarning):
+            last = clopos.last_response
         assert last is not None
         assert last.response.status == 200
         assert last.envelope.raw["data"]["id"] == order.id
         with pytest.raises(NotFoundError):
             await clopos.orders.get(987654)
-        assert clopos.last_response is last  # failures do not replace it
-    async with client_for(fake) as other:
-        assert other.last_response is None  # another client's response is not ours
+        with pytest.warns(DeprecationWarning):
+            assert clopos.last_response is last  # failures do not replace it
 
 
 async def test_rate_limit_state_is_exposed() -> None:
@@ -111,12 +116,11 @@ async def test_rate_limit_state_is_exposed() -> None:
     async with FakeClopos(orders=3, quota=Quota(limit=50, window=60.0)) as fake:
         async with client_for(fake) as clopos:
             assert clopos.rate_limit.limit is None
-            await clopos.orders.get(1)
+            raw = await clopos.orders.with_raw_response.get(1)
             state = clopos.rate_limit
-            last = clopos.last_response
     assert state.limit == 50 and state.remaining == 49
     assert state.reset_after is not None and 0 <= state.reset_after <= 60
-    assert last is not None and last.rate_limit is not None and last.rate_limit.remaining == 49
+    assert raw.rate_limit is not None and raw.rate_limit.remaining == 49
 
 
 async def test_no_secret_or_token_anywhere(caplog: pytest.LogCaptureFixture) -> None:
@@ -156,4 +160,38 @@ async def test_with_options_shares_the_client(fake: FakeClopos) -> None:
         await view.orders.list_page(limit=1)
         await clopos.orders.list_page(limit=1)
         assert fake.counters.auth_calls == 1  # one token for both
-        assert view.last_response is clopos.last_response is not None
+        assert view.config.timeout.total == 5 and clopos.config.timeout.total == 30
+        assert view.config.retry is clopos.config.retry  # the rest is the original's
+
+
+async def test_a_retried_auth_failure_is_named_in_the_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="clopos_async")
+    faults = FaultPlan(rate_503=1.0, apply_to_auth=True, seed=1)
+    async with FakeClopos(orders=3, faults=faults) as fake, client_for(fake) as clopos:
+        with pytest.raises(ServerError):  # every request fails; only the logs matter here
+            await clopos.orders.get(1)
+    auth_path = clopos.version.auth_path
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert warnings and f"ServerError at POST {auth_path}" in warnings[0], warnings
+    debug = [r.getMessage() for r in caplog.records if r.levelno == logging.DEBUG]
+    assert any(line.startswith(f"POST {auth_path} -> 503") for line in debug), debug
+
+
+def test_the_library_logger_has_a_null_handler() -> None:
+    handlers = logging.getLogger("clopos_async").handlers
+    assert any(isinstance(handler, logging.NullHandler) for handler in handlers)
+
+
+def test_a_script_that_never_configured_logging_prints_no_warning() -> None:
+    import subprocess
+    import sys
+
+    script = (
+        "import logging, clopos_async\n"
+        "logging.getLogger('clopos_async').warning('retrying GET /v2/orders')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=60)  # fmt: skip
+    assert done.returncode == 0 and done.stderr == ""

@@ -221,3 +221,45 @@ async def test_a_failing_page_propagates_and_cancels_the_rest() -> None:
         await AsyncPaginator(failing, limit=1, concurrency=4).collect()
     assert sorted(cancelled) == [3, 4, 5]
     assert asyncio.all_tasks() - before == set()
+
+
+# -- conveniences (issue 13 item 14) ---------------------------------------------------------
+
+
+def test_a_page_iterates_over_its_items() -> None:
+    page = Page(items=[Item(1), Item(2)], page=1, limit=10, total=2)
+    assert [item.id for item in page] == [1, 2]
+
+
+async def test_aclose_stops_an_open_iteration_and_cancels_its_fetches() -> None:
+    started: list[int] = []
+    cancelled: list[int] = []
+    release = asyncio.Event()
+
+    async def fetch(number: int) -> Page[Item]:
+        started.append(number)
+        if number > 2:
+            try:
+                await release.wait()  # pages 3.. hang until cancelled
+            except asyncio.CancelledError:
+                cancelled.append(number)
+                raise
+        return Page(items=[Item(number)], page=number, limit=1, total=5)
+
+    paginator = AsyncPaginator(fetch, limit=1, concurrency=3)
+    iterator = paginator.__aiter__()
+    assert (await iterator.__anext__()).id == 1
+    assert (await iterator.__anext__()).id == 2  # the window 2..4 was started; 3 and 4 hang
+    await asyncio.sleep(0)
+    assert started == [1, 2, 3, 4] and cancelled == []
+    await paginator.aclose()
+    assert sorted(cancelled) == [3, 4]
+    with pytest.raises(StopAsyncIteration):
+        await iterator.__anext__()
+
+
+async def test_aclose_on_a_paginator_never_iterated_is_harmless() -> None:
+    _asked, fetch = pages_of(3, 1)
+    paginator = AsyncPaginator(fetch, limit=1)  # type: ignore[arg-type]
+    await paginator.aclose()
+    assert len(await paginator.collect()) == 3

@@ -1,6 +1,6 @@
 """The ``clopos-async`` command line (also ``python -m clopos_async``), on the public API only.
 
-Global options, before the command::
+Global options, before or after the command::
 
     --fake [--fake-orders N]     an embedded FakeClopos with N seeded orders (default 1000)
     --api-version v1|v2          \\
@@ -19,11 +19,13 @@ Global options, before the command::
 Commands::
 
     orders list    [filters] [--limit 50] [--max 50] [--json | --jsonl]
-    orders export  --out FILE [--format jsonl|csv] [filters] [--limit 100] [--concurrency 8]
-                   [--max N] [--progress | --no-progress]
+    orders export  --out FILE|- [--force] [--format jsonl|csv] [filters] [--limit 100]
+                   [--concurrency 8] [--max N] [--progress | --no-progress]
     orders get     ID [--with-receipt]
     orders ignore  ID
     orders create  --file FILE [--idempotency-key KEY]
+    sale-types list    [--limit 20] [--max N] [--filter F=V] [--json | --jsonl]
+    sale-types export  --out FILE [--format jsonl|csv] [--limit 20] [--max N]
     fake-server    [--host 127.0.0.1] [--port 8080] [--orders 1000] [--api-version v1|v2]
                    [--token-ttl S] [--latency S] [--fault-rate R] [--quota N/W]
 
@@ -42,8 +44,9 @@ line always does.
 Exit codes: 0 ok, 1 other API error, 2 usage (bad flags, the SDK's argument checks, missing
 credentials, bad --file), 3 authentication or permission denied, 4 not found, 5 rate limited,
 6 network error or timeout, 7 outcome unknown (a create that may or may not have happened; the
-error line shows its idempotency key), 130 interrupted, 141 output pipe closed. Errors are one
-``error: ...`` line on stderr; secrets are never printed.
+error line shows its idempotency key), 130 interrupted (Ctrl-C), 141 output pipe closed,
+143 terminated (SIGTERM). Errors are one ``error: ...`` line on stderr, naming the flag at
+fault; secrets are never printed.
 """
 
 from __future__ import annotations
@@ -53,23 +56,32 @@ import asyncio
 import contextlib
 import logging
 import os
+import signal
 import sys
 import traceback
 from collections.abc import Sequence
 from typing import Any
 
-from .. import AsyncClopos, RetryPolicy
+from .. import AsyncClopos, NotFoundError, RetryPolicy
+from ..client import DEFAULT_BASE_URL
 from .errors import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_PIPE_CLOSED,
+    EXIT_USAGE,
     UsageError,
     describe,
     exit_code_for,
 )
 from .fake_server import embedded_fake, serve_fake
+from .flags import in_flag_terms
 from .orders import ACTIONS
 from .parser import build_parser
+from .progress import StatusAwareHandler, StatusLine
+from .resources import actions_for
+
+# 128 + SIGTERM, what a shell reports for `kill`, `timeout`, `docker stop`.
+EXIT_TERMINATED = 143
 
 __all__ = ["main"]
 
@@ -115,24 +127,53 @@ async def _open_client(args: argparse.Namespace, stack: contextlib.AsyncExitStac
     return await stack.enter_async_context(client)
 
 
+class _Terminated(Exception):
+    """SIGTERM arrived; the command was cancelled and cleaned up like on Ctrl-C."""
+
+
 async def _run(args: argparse.Namespace) -> None:
     if args.command == "fake-server":
-        await serve_fake(args)
+        await serve_fake(args)  # it handles SIGTERM itself: a clean stop, exit 0
         return
-    async with contextlib.AsyncExitStack() as stack:
-        clopos = await _open_client(args, stack)
-        await ACTIONS[args.action](clopos, args)
+    task = asyncio.current_task()
+    assert task is not None
+    terminated: list[bool] = []
+
+    def terminate() -> None:
+        terminated.append(True)
+        task.cancel()
+
+    loop = asyncio.get_running_loop()
+    # SIGTERM (kill, timeout, docker stop, CI cancellation) cancels the command like Ctrl-C
+    # does, so an export removes its temporary file. Where the loop cannot take signal
+    # handlers (Windows), SIGTERM keeps its default.
+    with contextlib.suppress(NotImplementedError, RuntimeError):
+        loop.add_signal_handler(signal.SIGTERM, terminate)
+    try:
+        async with contextlib.AsyncExitStack() as stack:
+            clopos = await _open_client(args, stack)
+            actions = ACTIONS if args.command == "orders" else actions_for(args.command)
+            await actions[args.action](clopos, args)
+    except asyncio.CancelledError:
+        if terminated:
+            raise _Terminated from None
+        raise
+    finally:
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.remove_signal_handler(signal.SIGTERM)
 
 
-class _CliLogHandler(logging.StreamHandler):  # type: ignore[type-arg]
+class _CliLogHandler(StatusAwareHandler):
     """Marks the handler main() installs, so that calling main() again does not add another."""
 
 
-def _configure_logging(debug: bool) -> None:
+def _configure_logging(debug: bool, status: StatusLine) -> None:
     logger = logging.getLogger("clopos_async")
     for old in [h for h in logger.handlers if isinstance(h, _CliLogHandler)]:
         logger.removeHandler(old)
-    handler = _CliLogHandler(sys.stderr)
+    # Log lines and the export's progress line share stderr: the handler erases the progress
+    # line before a record and redraws it after, so the two never run together.
+    handler = _CliLogHandler(status)
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     logger.addHandler(handler)
     # Retry warnings are worth seeing; debug detail only on request. The SDK keeps secrets
@@ -140,14 +181,29 @@ def _configure_logging(debug: bool) -> None:
     logger.setLevel(logging.DEBUG if debug else logging.WARNING)
 
 
+# Every Clopos server answers its auth route; a 404 there means the URL points elsewhere
+# (no /open-api, or /v2 appended: the SDK adds the version itself).
+_WRONG_BASE_URL = (
+    "the base URL is probably wrong: it should look like "
+    f"{DEFAULT_BASE_URL} (ending in /open-api, without /v2); see --base-url or CLOPOS_BASE_URL"
+)
+
+
+def _auth_not_found(exc: BaseException) -> bool:
+    return isinstance(exc, NotFoundError) and (exc.path or "").rstrip("/").endswith("/auth")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code (see the module docstring)."""
     args = build_parser().parse_args(argv)  # exits 2 on usage errors, 0 on --help/--version
-    _configure_logging(args.debug)
+    args.status_line = StatusLine(sys.stderr)  # an export enables it on a terminal
+    _configure_logging(args.debug, args.status_line)
     try:
         asyncio.run(_run(args))
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED  # quietly: the user knows they pressed Ctrl-C
+    except _Terminated:
+        return EXIT_TERMINATED  # quietly too: whoever sent SIGTERM knows
     except BrokenPipeError:
         # The reader went away (`| head`): stop quietly, and keep Python's own flush at exit
         # from failing again on the dead pipe.
@@ -159,6 +215,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             traceback.print_exc()
         base_url = getattr(args, "resolved_base_url", None)
-        print(f"error: {describe(exc, base_url=base_url)}", file=sys.stderr)
+        message = describe(exc, base_url=base_url)
+        if isinstance(exc, (ValueError, TypeError)):
+            message = in_flag_terms(message)
+        if _auth_not_found(exc):
+            print(f"error: {message}; {_WRONG_BASE_URL}", file=sys.stderr)
+            return EXIT_USAGE
+        print(f"error: {message}", file=sys.stderr)
         return exit_code_for(exc)
     return EXIT_OK

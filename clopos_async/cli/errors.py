@@ -54,7 +54,8 @@ exit codes:
   6    network error or timeout (after the retries)
   7    outcome unknown: a create may or may not have happened (reconcile with its key)
   130  interrupted (Ctrl-C)
-  141  the output pipe was closed early (e.g. `| head`)"""
+  141  the output pipe was closed early (e.g. `| head`)
+  143  terminated (SIGTERM: kill, timeout, docker stop); no partial file is left"""
 
 
 class UsageError(Exception):

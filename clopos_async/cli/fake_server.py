@@ -28,7 +28,7 @@ def embedded_fake(args: argparse.Namespace) -> FakeClopos:
 
 def _export_lines(fake: FakeClopos) -> list[str]:
     names = {"CLOPOS_BASE_URL": fake.url, "CLOPOS_API_VERSION": fake.api_version}
-    names.update({f"CLOPOS_{key.upper()}": value for key, value in fake.credentials.items()})
+    names.update({f"CLOPOS_{key.upper()}": str(value) for key, value in fake.credentials.items()})
     return [f"export {name}={shlex.quote(value)}" for name, value in names.items()]
 
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 import argparse
 
 from .._version import __version__
+from ..client import DEFAULT_BASE_URL
 from ..export import columns_help
 from .errors import EXIT_CODES_HELP
+from .order_file import EXAMPLE as ORDER_FILE_EXAMPLE
+from .resources import add_resource_parsers
 
 __all__ = ["build_parser", "parse_filter", "parse_quota"]
 
@@ -15,7 +18,8 @@ Command line for the Clopos Open API (orders): list, export, get, create and ign
 or run the fake server. Connection settings default to the CLOPOS_* environment variables
 (CLOPOS_CLIENT_ID, CLOPOS_CLIENT_SECRET, CLOPOS_BRAND, CLOPOS_INTEGRATOR_ID, CLOPOS_VENUE_ID,
 CLOPOS_TOKEN, CLOPOS_API_VERSION, CLOPOS_BASE_URL); prefer them over flags for secrets, which
-flags would expose in the process list. --fake needs no credentials at all."""
+flags would expose in the process list. --fake needs no credentials at all. Global
+options may come before the command or after it."""
 
 _EXPORT_EPILOG = f"""\
 JSONL writes each order exactly as the API sent it, one per line. CSV writes one row per
@@ -23,10 +27,32 @@ order with these columns, in this order (money as plain decimals, times as ISO 8
 with Z, missing values empty):
 {columns_help()}
 
-The file is written under a temporary name in the same directory and renamed at the end,
-so a failed export never leaves a partial FILE."""
+FILE is written under a temporary name in the same directory and renamed at the end, so
+a failed or interrupted export (Ctrl-C, SIGTERM) never leaves a partial FILE. An existing
+FILE is only replaced with --force, and keeps its permissions; a new one is created 0600
+(readable by you only: exports hold customers' names, phones and addresses). A symlink's
+target is written; a device or pipe (/dev/null, a FIFO) is written into, never replaced;
+'-' writes to standard output. The path is checked before anything is downloaded."""
+
+_STATUS_HELP = (
+    "v2: PENDING, RECEIVED, DELIVERED or IGNORE. v1: pending, confirmed, completed or "
+    "cancelled, or the words its listing shows: PENDING=pending, RECEIVED=confirmed, "
+    "DELIVERED=completed, IGNORE=cancelled"
+)
+
+_CREATE_EPILOG = f"""\
+FILE holds one order as a JSON object, the same for v1 and v2: the fields of the SDK's
+NewOrder, with "customer" (NewOrderCustomer) and "products" (NewOrderProduct, each with
+optional "modifiers"). Money may be a number or a string ("8.50"); a product's "status"
+defaults to "new". The SDK sends the body your API version expects (v1 also needs
+"sale_type_name", "venue_name" and customer "id"). Example:
+
+{ORDER_FILE_EXAMPLE}
+
+A file with a top-level "payload" is taken as a complete v1 body and sent unchanged."""
 
 _HELP = argparse.RawDescriptionHelpFormatter
+_ID_HELP = "the order's id, as the listing shows it (digits are sent as a number)"
 
 
 def parse_filter(text: str) -> tuple[str, str | list[str]]:
@@ -37,12 +63,23 @@ def parse_filter(text: str) -> tuple[str, str | list[str]]:
     return field.strip(), value.split(",") if "," in value else value
 
 
-def _add_connection_flags(parser: argparse.ArgumentParser) -> None:
+def _add_connection_flags(parser: argparse.ArgumentParser, *, on_command: bool = False) -> None:
+    """The global flags. ``on_command``: the copy every command also takes (so that
+    ``orders list --fake`` works), whose unset flags must not hide the global ones."""
+    if on_command:
+        parser.argument_default = argparse.SUPPRESS
+    parser.add_argument(
+        "--debug", action="store_true", help="print the full traceback on error, and debug logs"
+    )
     group = parser.add_argument_group(
         "connection", "each defaults to its CLOPOS_* environment variable"
     )
     group.add_argument("--api-version", choices=("v1", "v2"), help="API version (default v2)")
-    group.add_argument("--base-url", metavar="URL", help="API base URL")
+    group.add_argument(
+        "--base-url",
+        metavar="URL",
+        help=f"API base URL, ending in /open-api (default {DEFAULT_BASE_URL})",
+    )
     group.add_argument("--client-id", metavar="ID")
     group.add_argument("--client-secret", metavar="SECRET", help="(prefer CLOPOS_CLIENT_SECRET)")
     group.add_argument("--brand", metavar="BRAND")
@@ -63,17 +100,23 @@ def _add_connection_flags(parser: argparse.ArgumentParser) -> None:
     fake.add_argument(
         "--fake-orders",
         type=int,
-        default=1000,
+        default=argparse.SUPPRESS if on_command else 1000,
         metavar="N",
         help="orders seeded into the --fake server (default 1000)",
     )
+
+
+def _global_flags_parent() -> argparse.ArgumentParser:
+    parent = argparse.ArgumentParser(add_help=False)
+    _add_connection_flags(parent, on_command=True)
+    return parent
 
 
 def _filter_parent() -> argparse.ArgumentParser:
     """The listing filters shared by `orders list` and `orders export`."""
     parent = argparse.ArgumentParser(add_help=False)
     group = parent.add_argument_group("filters")
-    group.add_argument("--status", help="PENDING, RECEIVED, DELIVERED or IGNORE (v1: its words)")
+    group.add_argument("--status", help=_STATUS_HELP)
     group.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="created on/after")
     group.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="created on/before")
     group.add_argument(
@@ -102,9 +145,10 @@ def _add_orders(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     orders = commands.add_parser("orders", help="list, export, get, create or ignore orders")
     actions = orders.add_subparsers(dest="action", required=True, metavar="ACTION")
     filters = _filter_parent()
+    flags = _global_flags_parent()
 
     listing = actions.add_parser(
-        "list", parents=[filters], help="show orders as a table, JSON or JSON lines"
+        "list", parents=[filters, flags], help="show orders as a table, JSON or JSON lines"
     )
     listing.add_argument("--limit", type=int, default=50, help="page size (default 50)")
     listing.add_argument("--max", type=int, default=50, help="orders to show (default 50)")
@@ -126,12 +170,17 @@ def _add_orders(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
 
     export = actions.add_parser(
         "export",
-        parents=[filters],
+        parents=[filters, flags],
         help="write every matching order to a JSONL or CSV file",
         epilog=_EXPORT_EPILOG,
         formatter_class=_HELP,
     )
-    export.add_argument("--out", required=True, metavar="FILE", help="the file to write")
+    export.add_argument(
+        "--out", required=True, metavar="FILE", help="the file to write ('-': standard output)"
+    )
+    export.add_argument(
+        "--force", action="store_true", help="replace FILE if it exists (keeping its permissions)"
+    )
     export.add_argument(
         "--format", choices=("jsonl", "csv"), help="default: csv for a .csv FILE, else jsonl"
     )
@@ -152,21 +201,27 @@ def _add_orders(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         "--no-progress", dest="progress", action="store_false", help="never show the progress line"
     )
 
-    get = actions.add_parser("get", help="print one order as JSON")
-    get.add_argument("id", metavar="ID")
+    get = actions.add_parser("get", parents=[flags], help="print one order as JSON")
+    get.add_argument("id", metavar="ID", help=_ID_HELP)
     get.add_argument("--with-receipt", action="store_true", help="embed the order's receipt")
 
-    ignore = actions.add_parser("ignore", help="cancel an order (status IGNORE); print it")
-    ignore.add_argument("id", metavar="ID")
+    ignore = actions.add_parser(
+        "ignore", parents=[flags], help="cancel an order (status IGNORE); print it"
+    )
+    ignore.add_argument("id", metavar="ID", help=_ID_HELP)
 
     create = actions.add_parser(
-        "create", help="create an order from a JSON file (sent unchanged); print it"
+        "create",
+        parents=[flags],
+        help="create an order from a JSON file; print it",
+        epilog=_CREATE_EPILOG,
+        formatter_class=_HELP,
     )
     create.add_argument(
         "--file",
         required=True,
         metavar="FILE",
-        help="JSON object: the create body of your API version ('-': stdin)",
+        help="the order as a JSON object, format below ('-': standard input)",
     )
     create.add_argument(
         "--idempotency-key",
@@ -185,6 +240,17 @@ def parse_quota(text: str) -> tuple[int, float]:
     if not sep or parsed is None or parsed[0] < 1 or not parsed[1] > 0:
         raise argparse.ArgumentTypeError(f"expected N/W (e.g. 300/60), got {text!r}")
     return parsed
+
+
+def parse_fault_rate(text: str) -> float:
+    """A share of requests, 0..1."""
+    try:
+        rate = float(text)
+    except ValueError:
+        rate = -1.0
+    if not 0.0 <= rate <= 1.0:
+        raise argparse.ArgumentTypeError(f"expected a share between 0 and 1, got {text!r}")
+    return rate
 
 
 def _add_fake_server(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -220,7 +286,7 @@ def _add_fake_server(commands: argparse._SubParsersAction[argparse.ArgumentParse
     )
     server.add_argument(
         "--fault-rate",
-        type=float,
+        type=parse_fault_rate,
         default=0.0,
         metavar="R",
         help="share of requests (0..1) answered with an injected fault: 5xx, reset, slow, "
@@ -243,11 +309,9 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=_HELP,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument(
-        "--debug", action="store_true", help="print the full traceback on error, and debug logs"
-    )
     _add_connection_flags(parser)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_orders(commands)
+    add_resource_parsers(commands, parse_filter=parse_filter, flags=_global_flags_parent())
     _add_fake_server(commands)
     return parser

@@ -14,6 +14,13 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 import attrs
 
+from clopos_async.validators import (
+    check_decimal,
+    check_instance,
+    check_int,
+    check_non_empty_str,
+)
+
 if TYPE_CHECKING:
     _Attr: TypeAlias = attrs.Attribute[Any]
 
@@ -71,51 +78,35 @@ def _where(inst: object, attr: _Attr) -> str:
 
 
 def _int(inst: object, attr: _Attr, value: object) -> int:
-    # bool is an int subclass; True as an id or a count is always a mistake.
-    if type(value) is bool or not isinstance(value, int):
-        raise TypeError(f"{_where(inst, attr)} must be an integer, got {value!r}")
-    return value
+    return check_int(_where(inst, attr), value)  # bool is refused: True is never an id
 
 
 def _positive_int(inst: object, attr: _Attr, value: object) -> None:
-    if _int(inst, attr, value) <= 0:
-        raise ValueError(f"{_where(inst, attr)} must be a positive integer, got {value!r}")
+    check_int(_where(inst, attr), value, minimum=1)
 
 
 def _bool(inst: object, attr: _Attr, value: object) -> None:
-    if type(value) is not bool:
-        raise TypeError(f"{_where(inst, attr)} must be a bool, got {value!r}")
+    check_instance(_where(inst, attr), value, bool)
 
 
 def _str(inst: object, attr: _Attr, value: object) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"{_where(inst, attr)} must be a string, got {value!r}")
-    return value
+    return check_instance(_where(inst, attr), value, str)
 
 
 def _non_empty_str(inst: object, attr: _Attr, value: object) -> str:
-    text = _str(inst, attr, value)
-    if not text.strip():
-        raise ValueError(f"{_where(inst, attr)} must be a non-empty string, got {value!r}")
-    return text
+    return check_non_empty_str(_where(inst, attr), value)
 
 
 def _decimal(inst: object, attr: _Attr, value: object) -> Decimal:
-    if isinstance(value, Decimal) and value.is_finite():
-        return value
-    # A non-numeric string or NaN has the right type but a bad value.
-    error = ValueError if isinstance(value, (str, Decimal)) else TypeError
-    raise error(f"{_where(inst, attr)} must be a finite number, got {value!r}")
+    return check_decimal(_where(inst, attr), value)
 
 
 def _non_negative_money(inst: object, attr: _Attr, value: object) -> None:
-    if _decimal(inst, attr, value) < 0:
-        raise ValueError(f"{_where(inst, attr)} must be >= 0, got {value!r}")
+    check_decimal(_where(inst, attr), value, minimum=0)
 
 
 def _positive_decimal(inst: object, attr: _Attr, value: object) -> None:
-    if _decimal(inst, attr, value) <= 0:
-        raise ValueError(f"{_where(inst, attr)} must be > 0, got {value!r}")
+    check_decimal(_where(inst, attr), value, minimum=0, exclusive=True)
 
 
 def _check_tuple_of(inst: object, attr: _Attr, value: object, item_type: type) -> tuple[Any, ...]:
@@ -281,12 +272,15 @@ def _order_number(inst: object, attr: _Attr, value: object) -> None:
 class NewOrder:
     """An order to create; render it with ``to_v2_body()`` or ``to_v1_body()``.
 
-    >>> order = NewOrder(
-    ...     sale_type_id=2, venue_id=1, customer=NewOrderCustomer(name="Rahid"),
-    ...     products=[NewOrderProduct(product_id=101, product_name="Pizza", count=2, price=8.5)],
-    ... )
-    >>> order.to_v2_body()["products"][0]["product_hash"]
-    '101-0'
+    Examples:
+        >>> order = NewOrder(
+        ...     sale_type_id=2, venue_id=1, customer=NewOrderCustomer(name="Rahid"),
+        ...     products=[
+        ...         NewOrderProduct(product_id=101, product_name="Pizza", count=2, price=8.5)
+        ...     ],
+        ... )
+        >>> order.to_v2_body()["products"][0]["product_hash"]
+        '101-0'
     """
 
     sale_type_id: int = attrs.field(validator=_int)
@@ -422,6 +416,22 @@ class NewOrder:
             )
         )
         return {"customer_id": customer.id, "payload": payload}
+
+    def to_json_body(self, api_version: str = "v2") -> dict[str, Any]:
+        """The body for ``api_version`` in plain JSON types, as the SDK sends it.
+
+        ``to_v2_body()``/``to_v1_body()`` keep money as ``Decimal``, which ``json.dumps``
+        cannot write; here it is the JSON number the SDK puts on the wire. Example::
+
+            json.dumps(order.to_json_body("v2"))
+        """
+        from ..wire import decode_json, encode_json  # the one rule for Decimals on the wire
+
+        if api_version not in ("v1", "v2"):
+            raise ValueError(f"api_version must be 'v1' or 'v2', got {api_version!r}")
+        body = self.to_v1_body() if api_version == "v1" else self.to_v2_body()
+        decoded: dict[str, Any] = decode_json(encode_json(body))
+        return decoded
 
     def _discount(self) -> dict[str, object]:
         return _omit_none(

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import TypeVar
 
 import attrs
 
 from clopos_async.models.enums import FINAL_STATUSES, DiscountType, OrderStatus
 from clopos_async.models.fields import wire
+
+_V = TypeVar("_V")
 
 __all__ = [
     "Discount",
@@ -208,6 +211,55 @@ class Order:
     def is_final(self) -> bool:
         """Tell whether the order reached a terminal status (IGNORE, DELIVERED, ...)."""
         return self.status in FINAL_STATUSES
+
+    def __repr__(self) -> str:
+        # The key fields only: the generated repr of a whole order runs to ~1,800 characters,
+        # and would copy the customer's name, phone and address into every log line.
+        status = getattr(self.status, "value", self.status)
+        created = self.created_at.isoformat() if self.created_at else None
+        products = len(self.payload.products) if self.payload else len(self.line_items)
+        return (
+            f"<Order id={self.id!r} status={status} type={self.type} venue_id={self.venue_id} "
+            f"created_at={created} products={products}>"
+        )
+
+    # Derived values: where the versions keep one fact in different places, the rule of
+    # which one wins is written here once (exports and the CLI read these).
+
+    @property
+    def effective_total(self) -> Decimal | None:
+        """The order's total: ``payload.meta.orderTotal``, else ``total``, else ``total_amount``."""
+        meta = self.payload.meta if self.payload else None
+        return _first(meta.order_total if meta else None, self.total, self.total_amount)
+
+    @property
+    def effective_venue_id(self) -> int | None:
+        """The order's venue: ``venue_id``, else ``payload.service.venue_id``."""
+        service = self.payload.service if self.payload else None
+        return _first(self.venue_id, service.venue_id if service else None)
+
+    @property
+    def effective_customer_id(self) -> int | str | None:
+        """``payload.customer_id``, else ``payload.customer.id``, else ``customer_id``."""
+        payload = self.payload
+        customer = payload.customer if payload else None
+        if payload is not None and payload.customer_id is not None:
+            return payload.customer_id
+        if customer is not None and customer.id is not None:
+            return customer.id
+        return self.customer_id
+
+    @property
+    def effective_sale_type_id(self) -> int | None:
+        """``payload.sale_type_id``, else ``payload.service.sale_type_id``."""
+        payload = self.payload
+        service = payload.service if payload else None
+        return _first(payload.sale_type_id if payload else None,
+                      service.sale_type_id if service else None)
+
+
+def _first(*values: _V | None) -> _V | None:
+    return next((value for value in values if value is not None), None)
 
 
 # cattrs and attrs.fields() need real types, not the strings `from __future__` leaves behind.

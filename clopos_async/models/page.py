@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
+
+if TYPE_CHECKING:  # a type only: models stay in the pure core
+    from ..reply import Reply
 
 __all__ = ["DegradedItem", "Page"]
 
@@ -36,6 +40,7 @@ class Page(Generic[T]):
     ``items``: for lossless export, and for fields the typed models do not know yet.
     ``degraded`` lists the items that did not fully fit their model (see `DegradedItem`);
     ``len(page.degraded)`` is how many. A client built with ``strict=True`` raises instead.
+    ``reply`` is this page's own HTTP reply (status, headers, the whole decoded body).
     """
 
     items: list[T]
@@ -45,6 +50,7 @@ class Page(Generic[T]):
     server_total_pages: int | None = attrs.field(default=None, repr=False)
     raw_items: list[Any] = attrs.field(factory=list, repr=False, eq=False)
     degraded: tuple[DegradedItem, ...] = ()
+    reply: Reply | None = attrs.field(default=None, repr=False, eq=False)
 
     @property
     def total_pages(self) -> int | None:
@@ -67,3 +73,7 @@ class Page(Generic[T]):
 
     def __len__(self) -> int:
         return len(self.items)
+
+    def __iter__(self) -> Iterator[T]:
+        """The page's items: ``for order in page`` is ``for order in page.items``."""
+        return iter(self.items)

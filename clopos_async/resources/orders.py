@@ -2,26 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Callable, Iterable, Mapping
+from collections.abc import AsyncGenerator, Iterable, Mapping
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any
 
 from ..models.enums import OrderStatus
 from ..models.new_order import NewOrder
 from ..models.orders import Order
 from ..models.page import Page
 from ..pagination import AsyncPaginator
-from ..query import DateLike, Filters, QueryPairs, encode_list_query, parse_sort
-from ..serde import StructureError, structure, structure_created_order
-from ..versions import OrderId
-from ..wire import validation_error
-from .page_items import typed_page_items
+from ..query import DateLike, Filters
+from ..reply import APIResponse
+from ..requester import Requester
+from ..serde import structure, structure_created_order
+from ..validators import check_non_empty_str, check_positive_number, invalid
+from ..versions import ApiVersion, OrderId
+from .base import Resource, check_id, structured
+from .declaration import Listing, Param, ResourceSpec
 from .watch import OrderEvent, watch_orders
 
-if TYPE_CHECKING:
-    from ..client import AsyncClopos, Reply
-
-__all__ = ["ORDER_SORT_FIELDS", "OrdersResource"]
+__all__ = ["ORDERS", "ORDER_SORT_FIELDS", "OrdersResource", "RawOrders"]
 
 # The `sorts` the API reports for orders (REFERENCE §2.1, §3.3).
 ORDER_SORT_FIELDS = ("id", "created_at", "updated_at")
@@ -29,43 +29,50 @@ ORDER_SORT_FIELDS = ("id", "created_at", "updated_at")
 RECEIPT_SELECTOR = "receipt:id,service_notification_id,status"
 DEFAULT_LIMIT = 50
 
-T = TypeVar("T")
+
+def _status(version: ApiVersion, _: str, status: Any) -> str:
+    return version.wire_status(status)  # each version has its own words (REFERENCE §3.3)
 
 
-def _check_int(name: str, value: object, *, minimum: int, maximum: int | None = None) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < minimum or (maximum is not None and value > maximum):
-        allowed = f"{minimum}..{maximum}" if maximum is not None else f">= {minimum}"
-        raise ValueError(f"{name} must be {allowed}, got {value}")
-    return value
+ORDERS = ResourceSpec(
+    name="orders",
+    model=Order,
+    listing=Listing(
+        default_limit=DEFAULT_LIMIT,
+        max_limit=100,
+        with_values=None,  # relations are not enumerated by the docs: any name goes
+        sort_fields=ORDER_SORT_FIELDS,
+        date_range=True,
+        params={"status": Param(_status, top_level=True)},
+    ),
+    columns=(("ID", "id"), ("STATUS", "status"), ("CREATED_AT", "created_at")),
+)
 
 
 def _check_order_id(order_id: object) -> OrderId:
-    if isinstance(order_id, bool) or not isinstance(order_id, (int, str)):
-        raise TypeError(f"order_id must be an int or str, got {type(order_id).__name__}")
-    if isinstance(order_id, str) and not order_id.strip():
-        raise ValueError("order_id must not be empty")
-    return order_id
+    return check_id("order_id", order_id)
 
 
-def _structured(reply: Reply, build: Callable[[Any], T]) -> T:
-    """Structure a reply's data, turning a shape mismatch into ResponseValidationError."""
-    try:
-        return build(reply.envelope.data)
-    except StructureError as exc:
-        raise validation_error(
-            f"unexpected response shape: {exc}", reply.response.body, reply.response.status,
-            method=reply.method, path=reply.path,
-        ) from exc
+class OrdersResource(Resource[Order]):
+    """Orders of the client's brand (and venue, when one is set).
 
+    Listing comes from the shared machinery (`Resource`); create, ignore and watch are
+    explicit because they are not reads.
+    """
 
-class OrdersResource:
-    """Orders of the client's brand (and venue, when one is set)."""
+    def __init__(self, requester: Requester) -> None:
+        super().__init__(requester, ORDERS)
 
-    def __init__(self, client: AsyncClopos) -> None:
-        self._client = client
-        self._version = client.version
+    @property
+    def with_raw_response(self) -> RawOrders:
+        """The same operations, returning `APIResponse` (typed result + status, headers, JSON).
+
+        Example::
+
+            raw = await clopos.orders.with_raw_response.get(108)
+            print(raw.status_code, raw.json)  # the order exactly as the API sent it
+        """
+        return RawOrders(self)
 
     def _list_query(
         self,
@@ -77,41 +84,10 @@ class OrdersResource:
         date_to: DateLike | None,
         sort: str | None,
         filters: Filters | None,
-    ) -> QueryPairs:
+    ) -> list[tuple[str, str]]:
         """Validate list arguments and encode them (without the page number)."""
-        _check_int("limit", limit, minimum=1, maximum=self._version.max_limit)
-        if sort is not None and parse_sort(sort)[0] not in ORDER_SORT_FIELDS:
-            raise ValueError(
-                f"sort must name one of {', '.join(ORDER_SORT_FIELDS)} "
-                f"(prefix '-' for descending), got {sort!r}"
-            )
-        return encode_list_query(
-            limit=limit,
-            status=self._version.wire_status(status) if status is not None else None,
-            with_=with_,
-            date_from=date_from,
-            date_to=date_to,
-            sort=sort,
-            filters=filters,
-        )
-
-    async def _fetch_page(self, number: int, limit: int, query: QueryPairs) -> Page[Order]:
-        path = self._version.orders_path()
-        reply = await self._client.request("GET", path, params=[("page", str(number)), *query])
-        envelope = reply.envelope
-        # Data that is not a list fails the page; an order that does not fit is degraded
-        # rather than failing it (unless strict).
-        items, degraded = _structured(reply, lambda data: typed_page_items(
-            data, Order, strict=self._client.strict, page=number))
-        return Page(
-            items=items,
-            page=envelope.page if envelope.page is not None else number,
-            limit=envelope.per_page or limit,
-            total=envelope.total,
-            server_total_pages=envelope.total_pages,
-            raw_items=envelope.data,
-            degraded=degraded,
-        )
+        return self.list_query(limit=limit, status=status, with_=with_, date_from=date_from,
+                               date_to=date_to, sort=sort, filters=filters)[1]
 
     async def list_page(
         self,
@@ -132,12 +108,10 @@ class OrdersResource:
             page = await clopos.orders.list_page(page=1, limit=50, status="PENDING")
             print(page.total, page.has_next, [o.id for o in page.items])
         """
-        _check_int("page", page, minimum=1)
-        query = self._list_query(
-            limit=limit, status=status, with_=with_, date_from=date_from, date_to=date_to,
-            sort=sort, filters=filters,
-        )
-        return await self._fetch_page(page, limit, query)
+        return (await self._list_page(
+            page, limit=limit, status=status, with_=with_, date_from=date_from,
+            date_to=date_to, sort=sort, filters=filters,
+        )).parsed
 
     def list(
         self,
@@ -161,20 +135,9 @@ class OrdersResource:
                 ...
             orders = await clopos.orders.list(limit=100, concurrency=8).collect()
         """
-        _check_int("start_page", start_page, minimum=1)
-        if max_items is not None:
-            _check_int("max_items", max_items, minimum=1)
-        _check_int("concurrency", concurrency, minimum=1, maximum=64)
-        query = self._list_query(
+        return self.paginator(
             limit=limit, status=status, with_=with_, date_from=date_from, date_to=date_to,
-            sort=sort, filters=filters,
-        )
-
-        async def fetch(number: int) -> Page[Order]:
-            return await self._fetch_page(number, limit, query)
-
-        return AsyncPaginator(
-            fetch, limit=limit, start_page=start_page, max_items=max_items,
+            sort=sort, filters=filters, start_page=start_page, max_items=max_items,
             concurrency=concurrency,
         )
 
@@ -198,10 +161,9 @@ class OrdersResource:
             async for event in clopos.orders.watch(interval=5):
                 print(event.kind, event.order.id, event.previous_status, event.order.status)
         """
-        if isinstance(interval, bool) or not isinstance(interval, (int, float)) or interval <= 0:
-            raise ValueError(f"interval must be a positive number of seconds, got {interval!r}")
+        check_positive_number("interval", interval, unit="seconds")
         if not isinstance(window, timedelta) or window <= timedelta(0):
-            raise ValueError(f"window must be a positive timedelta, got {window!r}")
+            invalid("window", "a positive timedelta", window)
         self._list_query(limit=limit, status=status, with_=None, date_from=None, date_to=None,
                          sort=None, filters=None)  # validate now, before the first poll
         return watch_orders(self, status=status, interval=float(interval), window=window,
@@ -216,11 +178,14 @@ class OrdersResource:
             if order.receipt is not None:
                 print(order.receipt.id)
         """
+        return (await self._get_order(order_id, with_receipt=with_receipt)).parsed
+
+    async def _get_order(self, order_id: OrderId, *, with_receipt: bool) -> APIResponse[Order]:
         path = self._version.orders_path(_check_order_id(order_id))
         params = [("with[0]", RECEIPT_SELECTOR)] if with_receipt else []
-        reply = await self._client.request("GET", path, params=params)
+        reply = await self._requester.request("GET", path, params=params)
         # The documented GET example has the create-shaped body (the id only in payload.id).
-        return _structured(reply, structure_created_order)
+        return structured(reply, structure_created_order)
 
     async def create(
         self, order: NewOrder | Mapping[str, object], *, idempotency_key: str | None = None
@@ -231,15 +196,18 @@ class OrdersResource:
 
             order = await clopos.orders.create(NewOrder(...), idempotency_key="pos-1024")
         """
-        if idempotency_key is not None and (
-            not isinstance(idempotency_key, str) or not idempotency_key.strip()
-        ):
-            raise ValueError("idempotency_key must be a non-empty string")
+        return (await self._create(order, idempotency_key=idempotency_key)).parsed
+
+    async def _create(
+        self, order: NewOrder | Mapping[str, object], *, idempotency_key: str | None
+    ) -> APIResponse[Order]:
+        if idempotency_key is not None:
+            check_non_empty_str("idempotency_key", idempotency_key)
         body = self._version.create_body(order)
-        reply = await self._client.request(
+        reply = await self._requester.request(
             "POST", self._version.orders_path(), json=body, idempotency_key=idempotency_key
         )
-        return _structured(reply, structure_created_order)
+        return structured(reply, structure_created_order)
 
     async def ignore(self, order_id: OrderId) -> Order:
         """Set an order's status to IGNORE (cancel it), the only status the API lets you set.
@@ -249,6 +217,36 @@ class OrdersResource:
             order = await clopos.orders.ignore(108)
             assert order.status == OrderStatus.IGNORE
         """
+        return (await self._ignore(order_id)).parsed
+
+    async def _ignore(self, order_id: OrderId) -> APIResponse[Order]:
         path = self._version.orders_path(_check_order_id(order_id))
-        reply = await self._client.request("PUT", path, json={"status": "IGNORE"})
-        return _structured(reply, lambda data: structure(data, Order))
+        reply = await self._requester.request("PUT", path, json={"status": "IGNORE"})
+        return structured(reply, lambda data: structure(data, Order))
+
+
+class RawOrders:
+    """``clopos.orders.with_raw_response``: every order operation, returning `APIResponse`."""
+
+    def __init__(self, orders: OrdersResource) -> None:
+        self._orders = orders
+
+    async def list_page(self, *, page: int = 1, **arguments: Any) -> APIResponse[Page[Order]]:
+        """One page of orders (the arguments of ``orders.list_page``), with its reply."""
+        return await self._orders._list_page(page, **arguments)
+
+    async def get(
+        self, order_id: OrderId, *, with_receipt: bool = False
+    ) -> APIResponse[Order]:
+        """One order, with the reply it came in."""
+        return await self._orders._get_order(order_id, with_receipt=with_receipt)
+
+    async def create(
+        self, order: NewOrder | Mapping[str, object], *, idempotency_key: str | None = None
+    ) -> APIResponse[Order]:
+        """Create an order; the created order with the reply it came in."""
+        return await self._orders._create(order, idempotency_key=idempotency_key)
+
+    async def ignore(self, order_id: OrderId) -> APIResponse[Order]:
+        """Ignore an order; the updated order with the reply it came in."""
+        return await self._orders._ignore(order_id)

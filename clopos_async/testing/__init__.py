@@ -12,6 +12,7 @@ This package uses only the standard library and aiohttp; it does not import the 
 from __future__ import annotations
 
 from .counters import FakeCounters
+from .credentials import FakeCredentials
 from .data import DEFAULT_NOW, make_order, make_orders, spoil_order
 from .faults import FAULT_KINDS, FaultPlan
 from .php_query import parse_php_query, parse_php_query_string
@@ -23,6 +24,7 @@ __all__ = [
     "FAULT_KINDS",
     "FakeClopos",
     "FakeCounters",
+    "FakeCredentials",
     "FaultPlan",
     "Quota",
     "make_order",

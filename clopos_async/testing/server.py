@@ -7,6 +7,8 @@ Both versions' routes are served at once, under one base URL::
     GET  {url}/orders/{id}   v1 get            GET  {url}/v2/orders/{id}   v2 get
     POST {url}/orders        v1 create         POST {url}/v2/orders        v2 create
     PUT  {url}/orders/{id}   v1 ignore         PUT  {url}/v2/orders/{id}   v2 ignore
+    GET  {url}/sale-types    v1 sale types     GET  {url}/v2/sale-types    v2 sale types
+                             (a bare JSON array)                            (paginated)
 
 ``api_version`` only picks which credentials ``credentials`` shows, the default version of
 ``issue_token()``, and the flavour of the generated orders (v1: mostly ``Y-m-d H:i:s``
@@ -53,11 +55,14 @@ from aiohttp.typedefs import Handler, Middleware
 from .auth import AuthApi, TokenRegistry, auth_middleware
 from .config import V1_RULES, V2_RULES, ApiVersion, FakeConfig
 from .counters import FakeCounters, counting_middleware
+from .credentials import FakeCredentials
 from .data import make_order, make_orders
 from .faults import FaultInjector, FaultPlan
 from .listing import SelectionCache
 from .orders_api import OrdersApi
 from .quota import Quota, QuotaGate, auth_ip_key, tenant_key
+from .reference_api import ReferenceApi, ReferenceRules
+from .reference_data import make_sale_types
 from .responses import error_middleware
 from .store import IdempotencyCache, OrderStore
 
@@ -134,6 +139,11 @@ class FakeClopos:
         for order in initial:
             order.setdefault("receipt", None)
         self._store = OrderStore(initial)
+        # Reference data per version flavour; tests may edit these lists while serving.
+        self.sale_types: dict[ApiVersion, list[dict[str, Any]]] = {
+            version: make_sale_types(self.config.venues, flavour=version)
+            for version in ("v1", "v2")
+        }
         self.counters = FakeCounters()
         self._faults = FaultInjector(self.counters, faults)
         self._quota = QuotaGate(self.counters, tenant_key, quota)
@@ -146,6 +156,14 @@ class FakeClopos:
         self._port = port
         self._runner: web.AppRunner | None = None
         self._url: str | None = None
+
+    def __repr__(self) -> str:
+        # No secret: the fake's client_secret is a test value, but reprs end up in logs.
+        where = self._url if self._url is not None else "not running"
+        return (
+            f"<FakeClopos {self.config.api_version} {where} orders={len(self._store.orders)} "
+            f"faults={'on' if self.faults else 'off'} quota={'on' if self.quota else 'off'}>"
+        )
 
     # ----------------------------------------------------------------- public state
 
@@ -175,14 +193,16 @@ class FakeClopos:
         return self.config.api_version
 
     @property
-    def credentials(self) -> dict[str, str]:
+    def credentials(self) -> FakeCredentials:
         """Credentials the server accepts for ``api_version`` (v2: integrator_id, v1: venue_id).
 
         With ``production_brand=True`` and the default ``test_…`` integrator, these are the
         credentials that get the documented 200 + ``success: false`` mismatch at /v2/auth.
         """
         cfg = self.config
-        creds = {"client_id": cfg.client_id, "client_secret": cfg.client_secret, "brand": cfg.brand}
+        creds = FakeCredentials(
+            client_id=cfg.client_id, client_secret=cfg.client_secret, brand=cfg.brand
+        )
         if cfg.api_version == "v2":
             creds["integrator_id"] = cfg.integrator_id
         else:
@@ -307,7 +327,18 @@ class FakeClopos:
             )
             one.add_route("GET", api.get_order)
             one.add_route("PUT", api.update_order)
+            self._add_reference_routes(app, prefix, rules.version)
         return app
+
+    def _add_reference_routes(self, app: web.Application, prefix: str,
+                              version: ApiVersion) -> None:
+        # PEER-PY: 20 by default, 1..100; v1 has a documented bare-array answer (§4.10).
+        sale_types = ReferenceApi(
+            version, ReferenceRules(limit_default=20, limit_max=100, bare_array_on_v1=True),
+            lambda: self.sale_types[version],
+        )
+        app.router.add_get(f"{prefix}/sale-types", sale_types.list_items,
+                           name=f"{version}.sale_types")
 
     def _middlewares(self) -> list[Middleware]:
         """The one request pipeline, outermost first."""

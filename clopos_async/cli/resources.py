@@ -1,0 +1,181 @@
+"""``list``, ``get`` and ``export`` commands for every declared resource, from its declaration.
+
+A resource with nothing but a declaration (`ResourceSpec`) gets its commands here: adding
+one to `RESOURCE_COMMANDS` is the whole CLI work. ``list`` prints a table of the declared
+columns (or ``--json``/``--jsonl``: the items exactly as the API sent them), ``get ID``
+prints one item as sent (for resources that have it), ``export --out FILE`` writes every
+item to JSONL (as sent) or CSV (the declared columns), atomically.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import csv
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from .. import AsyncClopos
+from ..display import format_value
+from ..dumping import dump_json
+from ..export import format_for_path, page_raw_items
+from ..resources.base import PlainResource
+from ..resources.declaration import ResourceSpec
+from ..resources.sale_types import SALE_TYPES
+from .out_flag import checked_output
+from .output import table
+
+__all__ = ["RESOURCE_COMMANDS", "actions_for", "add_resource_parsers"]
+
+Action = Callable[[AsyncClopos, argparse.Namespace], Awaitable[None]]
+
+# Command name -> declaration; the client attribute is the declaration's name.
+RESOURCE_COMMANDS: dict[str, ResourceSpec[Any]] = {
+    "sale-types": SALE_TYPES,
+}
+
+
+def _resource(clopos: AsyncClopos, spec: ResourceSpec[Any]) -> PlainResource[Any]:
+    resource: PlainResource[Any] = getattr(clopos, spec.name)
+    return resource
+
+
+def _write(text: str) -> None:
+    sys.stdout.write(text + "\n")
+
+
+def _list_arguments(args: argparse.Namespace) -> dict[str, Any]:
+    arguments: dict[str, Any] = {"limit": args.limit, "max_items": args.max}
+    if args.with_:
+        arguments["with_"] = args.with_
+    if args.sort is not None:
+        arguments["sort"] = args.sort
+    if args.filters:
+        arguments["filters"] = args.filters
+    return arguments
+
+
+def _row(spec: ResourceSpec[Any], item: object) -> tuple[str, ...]:
+    return tuple(format_value(getattr(item, attribute, None), whole_seconds=True)
+                 for _, attribute in spec.columns)
+
+
+def _lister(spec: ResourceSpec[Any]) -> Action:
+    async def list_items(clopos: AsyncClopos, args: argparse.Namespace) -> None:
+        paginator = _resource(clopos, spec).list(**_list_arguments(args))  # checked here
+        rows: list[tuple[str, ...]] = []
+        raw: list[Any] = []
+        async with contextlib.aclosing(paginator.pages()) as pages:
+            async for page in pages:
+                rows.extend(_row(spec, item) for item in page.items)
+                raw.extend(page_raw_items(page))
+        if args.output == "jsonl":
+            for item in raw:
+                _write(dump_json(item))
+        elif args.output == "json":
+            _write(dump_json(raw))
+        else:
+            _write(table(rows, header=tuple(title for title, _ in spec.columns)))
+            _write(f"({len(rows)} {spec.label})")
+
+    return list_items
+
+
+def _getter(spec: ResourceSpec[Any]) -> Action:
+    async def get_item(clopos: AsyncClopos, args: argparse.Namespace) -> None:
+        item_id = int(args.id) if args.id.isdigit() else args.id
+        raw = await _resource(clopos, spec).with_raw_response.get(item_id)
+        _write(dump_json(raw.data, pretty=True))  # as the API sent it
+
+    return get_item
+
+
+def _exporter(spec: ResourceSpec[Any]) -> Action:
+    async def export_items(clopos: AsyncClopos, args: argparse.Namespace) -> None:
+        fmt = args.format or format_for_path(args.out)
+        paginator = _resource(clopos, spec).list(**_list_arguments(args))  # checked here
+        count = 0
+        with checked_output(args.out, force=args.force) as stream:  # checked before I/O too
+            if fmt == "csv":
+                csv.writer(stream, lineterminator="\n").writerow(
+                attribute for _, attribute in spec.columns
+            )
+            async with contextlib.aclosing(paginator.pages()) as pages:
+                async for page in pages:
+                    if fmt == "csv":
+                        csv.writer(stream, lineterminator="\n").writerows(
+                            _row(spec, item) for item in page.items
+                        )
+                    else:
+                        stream.write("".join(dump_json(item) + "\n"
+                                             for item in page_raw_items(page)))
+                    count += len(page.items)
+        print(f"wrote {count} {spec.label} to {args.out}", file=sys.stderr)
+
+    return export_items
+
+
+def actions_for(command: str) -> dict[str, Action]:
+    """The actions of one resource command."""
+    spec = RESOURCE_COMMANDS[command]
+    actions = {"list": _lister(spec), "export": _exporter(spec)}
+    if spec.gettable:
+        actions["get"] = _getter(spec)
+    return actions
+
+
+def _listing_flags(parser: argparse.ArgumentParser, spec: ResourceSpec[Any],
+                   parse_filter: Callable[[str], Any]) -> None:
+    listing = spec.listing
+    assert listing is not None
+    parser.add_argument("--limit", type=int, default=listing.default_limit,
+                        help=f"page size, 1..{listing.max_limit} "
+                             f"(default {listing.default_limit})")
+    parser.add_argument("--max", type=int, help="stop after this many (default: all)")
+    if listing.with_values is None or listing.with_values:
+        parser.add_argument("--with", dest="with_", action="append", metavar="RELATION",
+                            help=f"repeatable: {', '.join(listing.with_values or ('any',))}")
+    if listing.sort_fields:
+        parser.add_argument("--sort", metavar="FIELD",
+                            help=f"{', '.join(listing.sort_fields)}; '-' descends")
+    parser.add_argument("--filter", dest="filters", type=parse_filter, action="append",
+                        metavar="FIELD=VALUE", help="repeatable raw filter")
+    parser.set_defaults(with_=None, sort=None)
+
+
+def add_resource_parsers(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    *,
+    parse_filter: Callable[[str], Any],
+    flags: argparse.ArgumentParser,
+) -> None:
+    """Add one command per declared resource, with its list/get/export actions.
+
+    ``parse_filter`` reads ``--filter FIELD=VALUE`` (the parser module's, shared by orders);
+    ``flags`` is the parent parser of the global flags every action also takes.
+    """
+    for command, spec in RESOURCE_COMMANDS.items():
+        parser = commands.add_parser(command, help=f"list or export {spec.label}")
+        actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        listing = actions.add_parser("list", parents=[flags],
+                                     help=f"show {spec.label} as a table or JSON")
+        _listing_flags(listing, spec, parse_filter)
+        fmt = listing.add_mutually_exclusive_group()
+        fmt.add_argument("--json", dest="output", action="store_const", const="json",
+                         help="one JSON array, as the API sent them")
+        fmt.add_argument("--jsonl", dest="output", action="store_const", const="jsonl",
+                         help="one per line, as the API sent them")
+        export = actions.add_parser("export", parents=[flags],
+                                    help=f"write every {spec.label[:-1]} to a file")
+        _listing_flags(export, spec, parse_filter)
+        export.add_argument("--out", required=True, metavar="FILE",
+                            help="the file to write ('-': standard output)")
+        export.add_argument("--force", action="store_true",
+                            help="replace FILE if it exists (keeping its permissions)")
+        export.add_argument("--format", choices=("jsonl", "csv"),
+                            help="default: csv for a .csv FILE, else jsonl")
+        if spec.gettable:
+            get = actions.add_parser("get", parents=[flags],
+                                     help=f"print one of the {spec.label} as JSON")
+            get.add_argument("id", metavar="ID", help=f"the id of one of the {spec.label}")
