@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 
-SCRIPTS = ("bulk_fetch", "decode", "goodput", "memory", "multi_brand", "overhead",
+SCRIPTS = ("bulk_fetch", "decode", "gc_choice", "goodput", "memory", "multi_brand", "overhead",
            "shared_quota")
 
 
