@@ -101,7 +101,7 @@ def sdk_collect_contender(clopos: AsyncClopos, gc_choice: str = "sdk") -> Conten
                     gc.freeze()
             finally:
                 gc.unfreeze()
-        return [order.id for order in orders]  # outside nothing: the check needs ids
+        return [order.id for order in orders]  # as expert-keep does: the check needs ids
 
     return run
 
