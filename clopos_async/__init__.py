@@ -37,7 +37,7 @@ from .errors import (
     ServerError,
     UnprocessableEntityError,
 )
-from .idempotency import new_idempotency_key
+from .idempotency import idempotency_key_of, new_idempotency_key
 from .models.enums import DiscountType, OrderStatus
 from .models.new_order import NewOrder, NewOrderCustomer, NewOrderModifier, NewOrderProduct
 from .models.orders import (
@@ -123,5 +123,6 @@ __all__ = [
     "Timeout",
     "UnprocessableEntityError",
     "__version__",
+    "idempotency_key_of",
     "new_idempotency_key",
 ]

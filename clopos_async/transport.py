@@ -134,8 +134,12 @@ class HttpTransport:
             # Dropped or broken mid-request: the server may have seen the request.
             failure = _connection_error(APIConnectionError, "the connection failed", request,
                                         exc, sent=True)
-        # Raised outside the handlers, so aiohttp's exception is neither cause nor context.
-        raise failure
+        # Raised outside the handlers, so aiohttp's exception is neither cause nor context;
+        # Python 3.10 still chains it as the context here, hence the explicit unlinking.
+        try:
+            raise failure
+        finally:
+            failure.__context__ = None
 
     async def _send(self, request: Request) -> Response:
         session = self._session_for_request()

@@ -20,18 +20,17 @@ from clopos_async import (
     Order,
     Page,
     ResponseValidationError,
-    RetryPolicy,
 )
 from clopos_async.export import make_writer
 from clopos_async.serde import StructureError, structure, structure_created_order
-from clopos_async.testing import FakeClopos, FaultPlan, make_orders
+from clopos_async.testing import FakeClopos, make_orders
 
 from .conftest import client_for
 from .test_cli import cli, env_for
 from .test_watch import watching
 
 
-def _spoiled_ids(fake: FakeClopos) -> set[Any]:
+def spoiled_ids(fake: FakeClopos) -> set[Any]:
     """Ids of the stored orders the models cannot type (as the server shows them)."""
     spoiled = set()
     for order in fake.orders_list():
@@ -75,7 +74,7 @@ async def test_one_bad_order_never_costs_the_others(
     api_version: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     async with FakeClopos(orders=300, api_version=api_version, unstructurable=0.1) as fake:
-        spoiled = _spoiled_ids(fake)
+        spoiled = spoiled_ids(fake)
         async with client_for(fake) as clopos:
             with caplog.at_level(logging.WARNING, logger="clopos_async"):
                 listing = clopos.orders.list(limit=40, concurrency=3)
@@ -126,7 +125,7 @@ async def test_list_page_reports_degraded_items_and_keeps_their_raw_json() -> No
 async def test_watch_reports_degraded_orders_instead_of_failing_every_poll() -> None:
     now = datetime.now(timezone.utc)
     async with FakeClopos(orders=30, now=now, days=0.2, unstructurable=0.2) as fake:
-        spoiled = _spoiled_ids(fake)
+        spoiled = spoiled_ids(fake)
         async with client_for(fake) as clopos, watching(clopos, include_existing=True) as watch:
             await watch.until(lambda: len(watch.events) >= 30)
     assert spoiled and sorted(e.order.id for e in watch.events) == list(range(1, 31))
@@ -135,7 +134,7 @@ async def test_watch_reports_degraded_orders_instead_of_failing_every_poll() -> 
 
 async def test_export_writes_degraded_orders_losslessly(tmp_path: Path) -> None:
     async with FakeClopos(orders=90, unstructurable=0.1) as fake:
-        spoiled = _spoiled_ids(fake)
+        spoiled = spoiled_ids(fake)
         expected = {
             o["id"]: json.dumps({k: v for k, v in o.items() if k != "receipt"},
                                 ensure_ascii=False, separators=(",", ":"))
@@ -187,22 +186,7 @@ async def test_get_of_the_create_shaped_body_decodes_like_create() -> None:
     assert order == structure_created_order(body["data"])  # exactly as create() reads it
 
 
-# -- a soak: documented faults, [] for objects and untypeable orders, all at once --
-
-
-async def test_soak_every_order_once_through_faults_and_bad_data() -> None:
-    faults = FaultPlan.mixed(0.3, seed=5, slow_seconds=0.0, max_consecutive=2)
-    async with FakeClopos(orders=5000, unstructurable=0.004, faults=faults) as fake:
-        spoiled = _spoiled_ids(fake)
-        async with client_for(fake, retry=RetryPolicy(max_retries=8)) as clopos:
-            listing = clopos.orders.list(limit=100, concurrency=4, sort="id")
-            pages = [page async for page in listing.pages()]
-        assert sum(fake.counters.faults_by_kind.values()) > 20  # the faults did happen
-    ids = [order.id for page in pages for order in page.items]
-    assert ids == list(range(1, 5001))  # each exactly once, in order
-    assert len(spoiled) > 10
-    assert {note.id for page in pages for note in page.degraded} == spoiled
-    assert all(len(page.raw_items) == len(page.items) for page in pages)
+# -- the paginator keeps degraded notes with their items --
 
 
 async def test_degraded_notes_follow_their_items_when_repeats_are_dropped() -> None:

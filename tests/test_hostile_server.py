@@ -28,6 +28,7 @@ from clopos_async import (
     OutcomeUnknownError,
     RedirectError,
     ResponseTooLargeError,
+    idempotency_key_of,
     new_idempotency_key,
 )
 from clopos_async.endpoints import check_request_path
@@ -282,7 +283,7 @@ async def test_a_cancelled_create_carries_its_idempotency_key() -> None:
         with pytest.raises(asyncio.CancelledError) as caught:
             await task
         release.set()
-    assert caught.value.idempotency_key == keys[0]  # type: ignore[attr-defined]
+    assert idempotency_key_of(caught.value) == keys[0]  # on 3.10 too (a chained copy)
     assert len(keys[0]) == 36
 
 
