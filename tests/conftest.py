@@ -73,3 +73,15 @@ def no_retry_sleep() -> Iterator[None]:
     """Retries happen at once in tests, as the README advises for users' own suites."""
     with retry_sleep_disabled():
         yield
+
+
+@pytest.fixture(params=["stdlib", "orjson"])
+def json_backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run a test with the pure-Python JSON path and, when installed, with orjson."""
+    from clopos_async import wire
+
+    if request.param == "stdlib":
+        monkeypatch.setattr(wire, "_orjson", None)
+    elif wire._orjson is None:
+        pytest.skip("orjson is not installed (the optional 'speed' extra)")
+    return str(request.param)

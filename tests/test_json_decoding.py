@@ -20,16 +20,6 @@ DEEP = b"[" * 2000 + b"]" * 2000  # 4 KB: the issue's body; Python 3.13's json d
 DEEPER = b"[" * 20000 + b"]" * 20000  # 40 KB: deeper than every supported Python's json takes
 
 
-@pytest.fixture(params=["stdlib", "orjson"])
-def json_backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Run a test with the pure-Python JSON path and, when installed, with orjson."""
-    if request.param == "stdlib":
-        monkeypatch.setattr(wire, "_orjson", None)
-    elif wire._orjson is None:
-        pytest.skip("orjson is not installed (the optional 'speed' extra)")
-    return str(request.param)
-
-
 def _both_backends(body: bytes) -> tuple[str, str]:
     """``repr`` of the result (or the error class) with orjson and without it."""
     saved = wire._orjson

@@ -252,18 +252,6 @@ def test_encode_json_handles_decimal() -> None:
     assert json.loads(encode_json({"a": Decimal("8.5"), "b": Decimal("2")})) == {"a": 8.5, "b": 2}
 
 
-@pytest.fixture(params=["stdlib", "orjson"])
-def json_backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Run a test with the pure-Python JSON path and, when installed, with orjson."""
-    from clopos_async import wire
-
-    if request.param == "stdlib":
-        monkeypatch.setattr(wire, "_orjson", None)
-    elif wire._orjson is None:
-        pytest.skip("orjson is not installed (the optional 'speed' extra)")
-    return str(request.param)
-
-
 def test_both_json_backends_agree(json_backend: str) -> None:
     from decimal import Decimal
 
