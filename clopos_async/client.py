@@ -120,11 +120,11 @@ class AsyncClopos:
             TokenManager(None, static_token=config.token) if config.token is not None
             else TokenManager(self._exchange_credentials)
         )
-        sends_venue = config.api_version.sends_brand_header  # v1's quota is per venue
+        # The quota is the tenant's: brand and the version's auth scope (integrator or venue).
+        scope = config.api_version.auth_scope_field
         self._shared_gate = shared_gate(
             shared_quota, base_url=config.base_url, brand=config.brand,
-            owner=config.venue_id if sends_venue else config.integrator_id,
-            owner_name="venue_id" if sends_venue else "integrator_id",
+            owner=getattr(config, scope), owner_name=scope,
         )
         self._gate = AdmissionGate(config.max_concurrency, shared=self._shared_gate)
         if is_plain_http_to_another_host(config.base_url):

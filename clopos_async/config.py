@@ -13,8 +13,9 @@ from typing import Any
 import attrs
 
 from .credentials import Credentials, redacted
-from .endpoints import check_base_url, check_max_response_bytes
+from .endpoints import check_base_url
 from .hooks import Hook, RequestEvent, ResponseEvent, RetryEvent
+from .ratelimit import MAX_CONCURRENCY
 from .retry import RetryPolicy
 from .timeout import Timeout
 from .validators import attrs_check, check_instance, check_int, check_non_empty_str
@@ -28,6 +29,8 @@ DEFAULT_BASE_URL = "https://integrations.clopos.com/open-api"
 DEFAULT_TIMEOUT = 30.0
 # Far above any page of orders (100 full orders are well under 1 MiB), far below trouble.
 DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+# Smaller caps would refuse ordinary error bodies.
+MIN_RESPONSE_BYTES = 1024
 
 
 def _version(value: object) -> ApiVersion:
@@ -83,11 +86,13 @@ class ClientConfig:
     timeout: Timeout = attrs.field(default=Timeout.of(DEFAULT_TIMEOUT), converter=_timeout)
     retry: RetryPolicy = attrs.field(factory=RetryPolicy, validator=_optional_retry)
     max_concurrency: int = attrs.field(
-        default=8, validator=attrs_check(check_int, minimum=1, maximum=1000, qualified=False)
+        default=8,
+        validator=attrs_check(check_int, minimum=1, maximum=MAX_CONCURRENCY, qualified=False),
     )
     # Bodies are counted decompressed while read; a bigger one is ResponseTooLargeError.
     max_response_bytes: int = attrs.field(
-        default=DEFAULT_MAX_RESPONSE_BYTES, converter=check_max_response_bytes
+        default=DEFAULT_MAX_RESPONSE_BYTES,
+        validator=attrs_check(check_int, minimum=MIN_RESPONSE_BYTES, qualified=False),
     )
     retry_ambiguous_writes: bool = attrs.field(default=False, validator=_bool)
     # A listed item that does not fit its model raises instead of coming through degraded.

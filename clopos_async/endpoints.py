@@ -15,14 +15,10 @@ from urllib.parse import quote, unquote, urlsplit
 
 __all__ = [
     "check_base_url",
-    "check_max_response_bytes",
     "check_request_path",
     "is_plain_http_to_another_host",
     "path_segment",
 ]
-
-_MIN_RESPONSE_BYTES = 1024
-
 
 def check_base_url(base_url: object) -> str:
     """``base_url`` without a trailing slash, or ``ValueError`` saying what is wrong.
@@ -93,14 +89,6 @@ def path_segment(value: str | int, *, name: str) -> str:
     if not text.strip() or text in (".", ".."):
         raise ValueError(f"{name} must be a non-empty id other than '.' or '..', got {text!r}")
     return quote(text, safe="")
-
-
-def check_max_response_bytes(value: object) -> int:
-    """``max_response_bytes``: an int of at least 1024 (bytes, counted decompressed)."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < _MIN_RESPONSE_BYTES:
-        raise ValueError(f"max_response_bytes must be an int >= {_MIN_RESPONSE_BYTES}, "
-                         f"got {value!r}")
-    return value
 
 
 def _safe(url: object) -> object:

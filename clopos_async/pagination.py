@@ -94,11 +94,11 @@ class _Progress:
         full = len(keys) >= max(page.limit, 1)
         if full and not fresh:
             raise PaginationError(
-                f"page {page.page} brings no new item (a page seen before); stopping instead "
-                "of looping (does the server ignore the page parameter?)"
+                f"page {page.page} brings no new item (it repeats items seen before); "
+                "stopping instead of looping (does the server ignore the page parameter?)"
             )
-        self._mostly_repeats = self._mostly_repeats + 1 if full and 2 * len(fresh) < len(
-            keys) else 0
+        mostly_repeats = full and 2 * len(fresh) < len(keys)
+        self._mostly_repeats = self._mostly_repeats + 1 if mostly_repeats else 0
         if self._mostly_repeats >= _MOSTLY_REPEATS_IN_A_ROW:
             raise PaginationError(
                 f"pages {page.page - _MOSTLY_REPEATS_IN_A_ROW + 1}..{page.page} are mostly "
@@ -216,7 +216,6 @@ class AsyncPaginator(Generic[T]):
                     yield page
 
     async def _pages(self) -> AsyncGenerator[Page[T], None]:
-        previous_keys: list[Hashable] | None = None
         progress = _Progress(self._limit)
         remaining = self._max_items
         expected = self._start_page
@@ -227,13 +226,9 @@ class AsyncPaginator(Generic[T]):
                         f"asked for page {expected}, the server answered page {page.page}"
                     )
                 expected += 1
+                # A page repeating the previous one is a full page with no new item:
+                # `_Progress` stops it with every other way of not advancing.
                 keys = [self._key(item) for item in page.items]
-                if previous_keys is not None and keys and keys == previous_keys:
-                    raise PaginationError(
-                        f"page {page.page} repeats page {page.page - 1}; stopping instead of "
-                        "looping (does the server ignore the page parameter?)"
-                    )
-                previous_keys = keys
                 keep: Sequence[int] = progress.new_items(page, keys)
                 if remaining is not None:
                     keep = keep[:remaining]

@@ -26,11 +26,12 @@ import attrs
 
 from .errors import RateLimitError
 from .quota_headers import MAX_WINDOW, RateLimit
+from .validators import check_int
 
 if TYPE_CHECKING:  # the shared gate is optional; its module is only needed when used
     from .shared_quota import SharedGate
 
-__all__ = ["AdmissionGate", "RateLimitState"]
+__all__ = ["MAX_CONCURRENCY", "AdmissionGate", "RateLimitState"]
 
 # How long requests wait for a probe's answer before sending another probe themselves.
 _PROBE_PATIENCE = 1.0
@@ -39,6 +40,8 @@ _PROBE_PATIENCE = 1.0
 _SEND_LOG = 1000
 # Slack between our send time and the server's arrival time.
 _ARRIVAL_MARGIN = 0.02
+# Requests in flight at once, at most (one rule for the gate and `ClientConfig`).
+MAX_CONCURRENCY = 1000
 
 
 @attrs.frozen
@@ -71,10 +74,7 @@ class AdmissionGate:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         shared: SharedGate | None = None,
     ) -> None:
-        if isinstance(max_concurrency, bool) or not isinstance(max_concurrency, int) or not (
-            1 <= max_concurrency <= 1000
-        ):
-            raise ValueError(f"max_concurrency must be an int in 1..1000, got {max_concurrency!r}")
+        check_int("max_concurrency", max_concurrency, minimum=1, maximum=MAX_CONCURRENCY)
         self.max_concurrency = max_concurrency
         self._slots = asyncio.Semaphore(max_concurrency)
         self._clock = clock
