@@ -8,39 +8,26 @@ Memory is bounded by the orders inside the date window: older ones are forgotten
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import logging
 from collections.abc import AsyncGenerator
 from datetime import date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Literal
 
 import attrs
 
-from ..errors import (
-    APIConnectionError,
-    APIStatusError,
-    AuthenticationError,
-    NotFoundError,
-    PermissionDeniedError,
-    ResponseValidationError,
-)
 from ..models.enums import OrderStatus
 from ..models.orders import Order
+from .polling import poll_every
 
 if TYPE_CHECKING:
     from .orders import OrdersResource
 
 __all__ = ["OrderEvent", "watch_orders"]
 
-logger = logging.getLogger("clopos_async")
-
 EventKind = Literal["created", "status_changed"]
 # Orders updated this long before the previous poll's newest update are re-read, in case
 # the server's clock or sort puts near-simultaneous updates out of order.
 _OVERLAP = timedelta(seconds=60)
-# Failures that end a watch: retrying cannot fix them.
-_FATAL = (AuthenticationError, PermissionDeniedError, NotFoundError)
 
 
 @attrs.frozen
@@ -75,33 +62,30 @@ async def watch_orders(
     seen: dict[int | str, _Seen] = {}
     newest: datetime | None = None
     first = True
-    while True:
+    since = (_utc_now() - window).date()
+
+    async def poll() -> list[Order]:
+        nonlocal since
         # Whole UTC days, as the API's date filter has them: what the server stops listing
         # is exactly what we forget.
         since = (_utc_now() - window).date()
-        try:
-            changes = await _poll(orders, status=status, since=since, newest=newest, limit=limit)
-        except _FATAL:
-            raise
-        except (APIStatusError, APIConnectionError, ResponseValidationError) as exc:
-            # The client already retried; an outage longer than that just delays the watch.
-            logger.warning("order watch: poll failed (%s); trying again in %.1fs", exc, interval)
-            await asyncio.sleep(interval)
-            continue
-        for order in changes:
-            if order.updated_at is not None and (newest is None or order.updated_at > newest):
-                newest = order.updated_at
-            known = seen.get(order.id)
-            seen[order.id] = _Seen(order.status, order.created_at)
-            if first and not include_existing:
-                continue
-            if known is None:
-                yield OrderEvent("created", order)
-            elif known.status != order.status:
-                yield OrderEvent("status_changed", order, previous_status=known.status)
-        first = False
-        _forget_older_than(seen, since)
-        await asyncio.sleep(interval)
+        return await _poll(orders, status=status, since=since, newest=newest, limit=limit)
+
+    async with contextlib.aclosing(poll_every(interval, poll, what="order watch")) as polls:
+        async for changes in polls:
+            for order in changes:
+                if order.updated_at is not None and (newest is None or order.updated_at > newest):
+                    newest = order.updated_at
+                known = seen.get(order.id)
+                seen[order.id] = _Seen(order.status, order.created_at)
+                if first and not include_existing:
+                    continue
+                if known is None:
+                    yield OrderEvent("created", order)
+                elif known.status != order.status:
+                    yield OrderEvent("status_changed", order, previous_status=known.status)
+            first = False
+            _forget_older_than(seen, since)
 
 
 async def _poll(
