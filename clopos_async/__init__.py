@@ -38,8 +38,10 @@ from .errors import (
     UnprocessableEntityError,
 )
 from .idempotency import idempotency_key_of, new_idempotency_key
+from .models.customers import Customer, CustomerBalance, Gender, NewCustomer
 from .models.enums import DiscountType, OrderStatus
 from .models.new_order import NewOrder, NewOrderCustomer, NewOrderModifier, NewOrderProduct
+from .models.new_receipt import NewReceipt, NewReceiptProduct
 from .models.orders import (
     Discount,
     LineItem,
@@ -56,10 +58,19 @@ from .models.orders import (
     SnapshotProduct,
 )
 from .models.page import DegradedItem, Page
+from .models.receipts import (
+    Receipt,
+    ReceiptPayment,
+    ReceiptProduct,
+    ReceiptProperties,
+    ReceiptStatus,
+    StockOperation,
+)
 from .models.sale_types import SaleType
 from .pagination import AsyncPaginator, PaginationError
 from .ratelimit import RateLimitState
 from .reply import APIResponse, Reply
+from .resources.receipt_watch import ReceiptEvent
 from .resources.watch import OrderEvent
 from .retry import RetryPolicy
 from .timeout import Timeout
@@ -84,15 +95,21 @@ __all__ = [
     "ClientConfig",
     "CloposError",
     "ConflictError",
+    "Customer",
+    "CustomerBalance",
     "DegradedItem",
     "Discount",
     "DiscountType",
+    "Gender",
     "LineItem",
     "Modificator",
+    "NewCustomer",
     "NewOrder",
     "NewOrderCustomer",
     "NewOrderModifier",
     "NewOrderProduct",
+    "NewReceipt",
+    "NewReceiptProduct",
     "NotFoundError",
     "NotInVersionError",
     "Order",
@@ -112,6 +129,12 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "RateLimitState",
+    "Receipt",
+    "ReceiptEvent",
+    "ReceiptPayment",
+    "ReceiptProduct",
+    "ReceiptProperties",
+    "ReceiptStatus",
     "RedirectError",
     "Reply",
     "ResponseTooLargeError",
@@ -120,6 +143,7 @@ __all__ = [
     "SaleType",
     "ServerError",
     "SnapshotProduct",
+    "StockOperation",
     "Timeout",
     "UnprocessableEntityError",
     "__version__",

@@ -37,7 +37,9 @@ from .quota_headers import RateLimit
 from .ratelimit import AdmissionGate, RateLimitState
 from .reply import Reply
 from .resources.base import PlainResource
+from .resources.customers import CustomersResource
 from .resources.orders import OrdersResource
+from .resources.receipts import ReceiptsResource
 from .resources.sale_types import SALE_TYPES
 from .retry import RetryPolicy, call_with_retries
 from .shared_quota import QuotaStore, shared_gate
@@ -138,6 +140,8 @@ class AsyncClopos:
         # Resources hold the client only as a `Requester`; a view gets its own set.
         self.orders = OrdersResource(self)
         self.sale_types: PlainResource[SaleType] = PlainResource(self, SALE_TYPES)
+        self.receipts = ReceiptsResource(self)
+        self.customers = CustomersResource(self)
 
     @property
     def config(self) -> ClientConfig:
@@ -384,6 +388,7 @@ class AsyncClopos:
         params: Sequence[tuple[str, str]] = (),
         json: object = None,
         idempotency_key: str | None = None,
+        replayable: bool | None = None,
     ) -> Reply:
         """Send an authenticated request to ``path`` (relative to the base URL) and decode it.
 
@@ -391,6 +396,8 @@ class AsyncClopos:
         every other call. ``path`` starts with ``/`` and has no dot segments. POSTs always
         carry an Idempotency-Key (yours, else a new one), the same one on every attempt; if
         the call is cancelled, the `asyncio.CancelledError` carries it as ``idempotency_key``.
+        ``replayable=False`` never resends an attempt the server may have acted on (any
+        method): the failure ends as `OutcomeUnknownError`, for the caller to reconcile.
         """
         check_request_path(path)
         method = method.upper()
@@ -408,10 +415,10 @@ class AsyncClopos:
             return await call_with_retries(
                 lambda attempt: self._attempt(request, attempt),
                 policy=self._config.retry,
-                idempotent=method != "POST",
+                idempotent=method != "POST" and replayable is not False,
                 # A replayed create is safe where the API honours Idempotency-Key (v1) or
-                # where the caller accepted the risk.
-                replay_safe=(
+                # where the caller accepted the risk, unless the write reconciles itself.
+                replay_safe=replayable is not False and (
                     self.version.documents_idempotency or self._config.retry_ambiguous_writes
                 ),
                 idempotency_key=idempotency_key,

@@ -17,10 +17,10 @@ from typing import Any, Generic, TypeVar
 import attrs
 
 from ..query import FilterValue
-from ..validators import check_choice, check_instance, check_int, invalid
+from ..validators import check_choice, check_instance, check_int, check_non_empty_str, invalid
 from ..versions import ApiVersion
 
-__all__ = ["Listing", "Param", "ResourceSpec", "choice", "flag", "ids"]
+__all__ = ["Listing", "Param", "ResourceSpec", "choice", "flag", "ids", "text"]
 
 T = TypeVar("T")
 
@@ -64,6 +64,11 @@ def ids(*, wire: str | None = None) -> Param:
         return check_int(name, value, minimum=1)
 
     return Param(encode, wire)
+
+
+def text(*, wire: str | None = None) -> Param:
+    """A filter on a non-blank string (a name, a phone: the server matches it as it does)."""
+    return Param(lambda _, name, value: check_non_empty_str(name, value), wire)
 
 
 @attrs.frozen(kw_only=True)
