@@ -262,6 +262,7 @@ class ReceiptsResource(Resource[Receipt]):
         return await write_reconciled(
             write, find, what=f"closing receipt {item!r}", retry_is_safe=False,
             reconcile_with={"receipt_id": item, "payment_methods": payments},
+            resent_by_http=not has_close,
         )
 
     async def _cid_of(self, receipt_id: ResourceId) -> str:
@@ -318,8 +319,9 @@ class ReceiptsResource(Resource[Receipt]):
 
     async def delete(self, receipt_id: ResourceId) -> None:
         """Delete a receipt (v1 only; its stock operations are rolled back; it cannot be
-        undone). A 404 on a retry after an ambiguous attempt means the first one deleted it.
-        Example::
+        undone). A 404 after an ambiguous attempt means the first one deleted it; since the
+        HTTP layer may itself resend a DELETE once, any 404 is checked by reading: a receipt
+        that is gone is deleted (no error), one still there raises the 404. Example::
 
             await clopos.receipts.delete(10950)
         """
@@ -337,7 +339,8 @@ class ReceiptsResource(Resource[Receipt]):
             return Found(Outcome.NOT_DONE)
 
         await write_reconciled(write, find, what=f"deleting receipt {item!r}",
-                               retry_is_safe=True, reconcile_with={"receipt_id": item})
+                               retry_is_safe=True, reconcile_with={"receipt_id": item},
+                               resent_by_http=True)
 
 
 def check_choice_upper(name: str, value: object) -> str:

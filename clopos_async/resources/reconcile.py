@@ -13,7 +13,9 @@ loop, which decides from what the server holds:
   done -> its result; not done -> retried; anything else -> `OutcomeUnknownError`.
 
 A refusal on a first, clean attempt (409 ``duplicate_phone``, 400, 404) is the caller's answer
-and is raised as is. When the effect cannot be checked (the read fails too, or shows a state
+and is raised as is, except for a PUT or DELETE (``resent_by_http``): aiohttp itself resends
+those once when a kept-alive connection drops (RFC 9112 §9.3.1), so their "first" refusal may
+answer our own committed send; it is checked by reading like any later one. When the effect cannot be checked (the read fails too, or shows a state
 that is neither done nor untouched) the caller gets `OutcomeUnknownError` with what to check
 (``reconcile_with``); when every attempt failed and the reads showed nothing done, the caller
 gets the last failure itself: the outcome is known, the write did not happen.
@@ -35,7 +37,7 @@ T = TypeVar("T")
 
 # Attempts of one reconciled write (each one already retried by the client where that is
 # safe: 429s, refused connections). Reads between them pace the loop.
-MAX_WRITE_ATTEMPTS = 4
+MAX_WRITE_ATTEMPTS = 6
 
 
 class Outcome(enum.Enum):
@@ -63,6 +65,7 @@ async def write_reconciled(
     retry_is_safe: bool,
     reconcile_with: Mapping[str, Any],
     idempotency_key: str = "",
+    resent_by_http: bool = False,
 ) -> T:
     """Run ``write`` under the policy above; ``find`` reads back whether it took effect."""
     ambiguous: CloposError | None = None
@@ -76,16 +79,16 @@ async def write_reconciled(
             if retry_is_safe:
                 continue  # the server refuses a repeat (unique cid): resend as is
         except APIStatusError as exc:
-            if ambiguous is None:
+            if ambiguous is None and not resent_by_http:
                 raise  # refused on a clean attempt: the caller's answer
             last = exc  # refused after an attempt that may have landed: perhaps ours
         found = await _read_back(find, what, reconcile_with, idempotency_key, last)
         if found.outcome is Outcome.DONE:
             return found.result  # type: ignore[return-value]
-        if found.outcome is Outcome.UNKNOWN:
+        if found.outcome is Outcome.UNKNOWN and ambiguous is not None:
             raise _unknown(what, found.detail, reconcile_with, idempotency_key) from last
         if isinstance(last, APIStatusError) and last is not ambiguous:
-            raise last  # a real refusal: the earlier attempts did not land either
+            raise last  # a real refusal: no earlier send landed
     assert last is not None
     if ambiguous is not None and retry_is_safe:
         # Every attempt ended ambiguously and none was read back: look once before giving up.
