@@ -15,8 +15,10 @@ loop, which decides from what the server holds:
 A refusal on a first, clean attempt (409 ``duplicate_phone``, 400, 404) is the caller's answer
 and is raised as is, except for a PUT or DELETE (``resent_by_http``): aiohttp itself resends
 those once when a kept-alive connection drops (RFC 9112 §9.3.1), so their "first" refusal may
-answer our own committed send; it is checked by reading like any later one. When the effect cannot be checked (the read fails too, or shows a state
-that is neither done nor untouched) the caller gets `OutcomeUnknownError` with what to check
+answer our own committed send; it is checked by reading like any later one.
+
+When the effect cannot be checked (the read fails too, or shows a state that is neither done
+nor untouched) the caller gets `OutcomeUnknownError` with what to check
 (``reconcile_with``); when every attempt failed and the reads showed nothing done, the caller
 gets the last failure itself: the outcome is known, the write did not happen.
 """
