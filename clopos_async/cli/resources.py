@@ -21,10 +21,13 @@ from ..display import format_value
 from ..dumping import dump_json
 from ..export import format_for_path, page_raw_items
 from ..resources.base import PlainResource
+from ..resources.customers import CUSTOMERS
 from ..resources.declaration import ResourceSpec
+from ..resources.receipts import RECEIPTS
 from ..resources.sale_types import SALE_TYPES
 from .out_flag import checked_output
 from .output import table
+from .sales import WRITE_ACTIONS, add_write_parsers
 
 __all__ = ["RESOURCE_COMMANDS", "actions_for", "add_resource_parsers"]
 
@@ -33,6 +36,8 @@ Action = Callable[[AsyncClopos, argparse.Namespace], Awaitable[None]]
 # Command name -> declaration; the client attribute is the declaration's name.
 RESOURCE_COMMANDS: dict[str, ResourceSpec[Any]] = {
     "sale-types": SALE_TYPES,
+    "receipts": RECEIPTS,
+    "customers": CUSTOMERS,
 }
 
 
@@ -122,6 +127,7 @@ def actions_for(command: str) -> dict[str, Action]:
     actions = {"list": _lister(spec), "export": _exporter(spec)}
     if spec.gettable:
         actions["get"] = _getter(spec)
+    actions.update(WRITE_ACTIONS.get(command, {}))  # e.g. receipts close (cli/sales.py)
     return actions
 
 
@@ -179,3 +185,4 @@ def add_resource_parsers(
             get = actions.add_parser("get", parents=[flags],
                                      help=f"print one of the {spec.label} as JSON")
             get.add_argument("id", metavar="ID", help=f"the id of one of the {spec.label}")
+        add_write_parsers(command, actions, flags)
