@@ -38,6 +38,7 @@ from .errors import (
     UnprocessableEntityError,
 )
 from .idempotency import idempotency_key_of, new_idempotency_key
+from .models.categories import Category
 from .models.enums import DiscountType, OrderStatus
 from .models.new_order import NewOrder, NewOrderCustomer, NewOrderModifier, NewOrderProduct
 from .models.orders import (
@@ -56,7 +57,20 @@ from .models.orders import (
     SnapshotProduct,
 )
 from .models.page import DegradedItem, Page
+from .models.products import (
+    ModificatorGroup,
+    Product,
+    ProductCode,
+    ProductModifier,
+    ProductPackage,
+    RecipeItem,
+    Tax,
+    TimerPrice,
+    TimerSetting,
+)
 from .models.sale_types import SaleType
+from .models.stations import Station
+from .models.stop_list import StopListChange, StopListEntry
 from .pagination import AsyncPaginator, PaginationError
 from .ratelimit import RateLimitState
 from .reply import APIResponse, Reply

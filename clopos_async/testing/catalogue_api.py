@@ -157,10 +157,11 @@ class Catalogue:
         if kind in (None, ""):  # the docs' curl example filters the type as a tuple
             filters = dict(_parse_filters(params.get("filters"), frozenset({"type"})))
             kinds = filters.get("type")
-        else:
-            kinds = frozenset([kind]) if isinstance(kind, str) else None
-            if kinds is None:
-                raise _invalid("The 'type' parameter must be a string")
+        else:  # type=PRODUCT, or type[0]=PRODUCT&type[1]=..: any of them
+            listed = [kind] if isinstance(kind, str) else kind if isinstance(kind, list) else None
+            if listed is None or not all(isinstance(k, str) for k in listed):
+                raise _invalid("The 'type' parameter must be a string or a list of them")
+            kinds = frozenset(listed)
         if kinds is not None:
             unknown = kinds - {"PRODUCT", "INGREDIENT", "ACCOUNTING"}
             if unknown:
