@@ -212,11 +212,15 @@ class Catalogue:
         """Limit a product (``limit`` left; 0 unavailable), or free it (None)."""
         if self.find_product(product_id) is None:
             raise KeyError(f"no product {product_id} in the catalogue")
-        rows = [row for row in self.stop_list if row["id"] != product_id]
-        if limit is not None:
-            rows.append({"id": product_id, "limit": limit,
-                         "timestamp": int(time.time() * 1000)})
-        self.stop_list[:] = rows
+        row = {"id": product_id, "limit": limit, "timestamp": int(time.time() * 1000)}
+        at = next((i for i, old in enumerate(self.stop_list) if old["id"] == product_id), None)
+        if limit is None:
+            if at is not None:
+                del self.stop_list[at]
+        elif at is None:
+            self.stop_list.append(row)
+        else:
+            self.stop_list[at] = row  # the POS updates the row where it is
 
     async def stop_list_route(self, request: web.Request) -> web.Response:
         """``GET products/stop-list``: every limited product, or those ``filters`` name."""
