@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-from clopos_async import AsyncClopos
+from clopos_async import AsyncClopos, ResponseValidationError
 
 from .hostile import serve
 
@@ -194,3 +194,18 @@ async def test_documented_station_decodes(documented: tuple[Documented, Any]) ->
         assert (station.id, station.name, station.status, station.type) == (1, "Kitchen", 1, 1)
         assert station.printable is True and station.can_print is True
         assert station.updated_at == datetime(2025, 8, 18, 13, 44, 10, tzinfo=timezone.utc)
+
+
+async def test_a_tree_nested_past_the_stack_is_a_typed_error() -> None:
+    # 450 categories deep is 900 JSON levels: every JSON decoder takes it, while typing it
+    # recursively needs more frames than Python's default stack allows.
+    levels = 450
+    tree = '{"id":0,"children":[' * levels + '{"id":1}' + "]}" * levels
+    body = f'{{"success":true,"total":1,"data":[{tree}]}}'
+
+    async def handler(request: web.Request) -> web.Response:
+        return web.Response(text=body, content_type="application/json")
+
+    async with serve(handler) as url, AsyncClopos(token="t", base_url=url) as clopos:
+        with pytest.raises(ResponseValidationError, match="nested too deeply"):
+            await clopos.categories.list_page()

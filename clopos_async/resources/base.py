@@ -57,11 +57,14 @@ def structured(reply: Reply, build: Callable[[Any], R]) -> APIResponse[R]:
     """Type a reply's data; a shape mismatch becomes `ResponseValidationError`."""
     try:
         return APIResponse(build(reply.envelope.data), reply)
-    except StructureError as exc:
+    except (StructureError, RecursionError) as exc:
+        # A recursive model (a category tree) nested deeper than Python's stack cannot be
+        # typed: that is a bad answer like any other, not a crash.
+        deep = isinstance(exc, RecursionError)
         raise validation_error(
-            f"unexpected response shape: {exc}", reply.response.body, reply.response.status,
-            method=reply.method, path=reply.path,
-        ) from exc
+            f"unexpected response shape: {'nested too deeply' if deep else exc}",
+            reply.response.body, reply.response.status, method=reply.method, path=reply.path,
+        ) from (None if deep else exc)
 
 
 def _relations(name: str, with_: str | Iterable[str] | None,

@@ -87,6 +87,10 @@ class FakeClopos:
     (a ``Quota`` per client IP on /auth); ``unstructurable`` (a share of the generated orders
     spoiled so that the models cannot type them, see ``testing.data.spoil_order``).
 
+    The seeded catalogue (products, stop list, categories, stations; ``testing.catalogue``)
+    is ``fake.catalogue``, the same for both versions; ``set_stop_limit`` changes the stop
+    list as the POS would.
+
     Example:
         >>> flaky = FakeClopos(faults=FaultPlan.mixed(0.3, seed=7, max_consecutive=2),
         ...                    quota=Quota(limit=5, window=1.0))
