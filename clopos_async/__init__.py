@@ -38,6 +38,7 @@ from .errors import (
     UnprocessableEntityError,
 )
 from .idempotency import idempotency_key_of, new_idempotency_key
+from .models.categories import Category
 from .models.customers import Customer, CustomerBalance, Gender, NewCustomer
 from .models.enums import DiscountType, OrderStatus
 from .models.new_order import NewOrder, NewOrderCustomer, NewOrderModifier, NewOrderProduct
@@ -58,6 +59,17 @@ from .models.orders import (
     SnapshotProduct,
 )
 from .models.page import DegradedItem, Page
+from .models.products import (
+    ModificatorGroup,
+    Product,
+    ProductCode,
+    ProductModifier,
+    ProductPackage,
+    RecipeItem,
+    Tax,
+    TimerPrice,
+    TimerSetting,
+)
 from .models.receipts import (
     Receipt,
     ReceiptPayment,
@@ -67,6 +79,8 @@ from .models.receipts import (
     StockOperation,
 )
 from .models.sale_types import SaleType
+from .models.stations import Station
+from .models.stop_list import StopListChange, StopListEntry
 from .pagination import AsyncPaginator, PaginationError
 from .ratelimit import RateLimitState
 from .reply import APIResponse, Reply
@@ -92,6 +106,7 @@ __all__ = [
     "AsyncPaginator",
     "AuthenticationError",
     "BadRequestError",
+    "Category",
     "ClientConfig",
     "CloposError",
     "ConflictError",
@@ -103,6 +118,7 @@ __all__ = [
     "Gender",
     "LineItem",
     "Modificator",
+    "ModificatorGroup",
     "NewCustomer",
     "NewOrder",
     "NewOrderCustomer",
@@ -127,6 +143,10 @@ __all__ = [
     "Page",
     "PaginationError",
     "PermissionDeniedError",
+    "Product",
+    "ProductCode",
+    "ProductModifier",
+    "ProductPackage",
     "RateLimitError",
     "RateLimitState",
     "Receipt",
@@ -135,6 +155,7 @@ __all__ = [
     "ReceiptProduct",
     "ReceiptProperties",
     "ReceiptStatus",
+    "RecipeItem",
     "RedirectError",
     "Reply",
     "ResponseTooLargeError",
@@ -143,10 +164,16 @@ __all__ = [
     "SaleType",
     "ServerError",
     "SnapshotProduct",
+    "Station",
     "StockOperation",
+    "StopListChange",
+    "StopListEntry",
+    "Tax",
     "Timeout",
+    "TimerPrice",
+    "TimerSetting",
     "UnprocessableEntityError",
-    "__version__",
     "idempotency_key_of",
     "new_idempotency_key",
+    "__version__",
 ]

@@ -32,6 +32,10 @@ _COMMON_PATHS: Mapping[str, str] = {
     "sale_types": "sale-types",  # REFERENCE §4.10
     "receipts": "receipts",  # REFERENCE §4.1
     "customers": "customers",  # REFERENCE §4.2
+    "products": "products",  # §4.4
+    "stop_list": "products/stop-list",  # §4.5
+    "categories": "categories",  # §4.6
+    "stations": "stations",  # §4.7
 }
 # Receipt operations only one version has (REFERENCE §4.1); "{id}" is the receipt's id.
 _V1_RECEIPT_PATHS: Mapping[str, str] = {

@@ -21,13 +21,17 @@ from ..display import format_value
 from ..dumping import dump_json
 from ..export import format_for_path, page_raw_items
 from ..resources.base import PlainResource
+from ..resources.categories import CATEGORIES
 from ..resources.customers import CUSTOMERS
 from ..resources.declaration import ResourceSpec
+from ..resources.products import PRODUCTS
 from ..resources.receipts import RECEIPTS
 from ..resources.sale_types import SALE_TYPES
+from ..resources.stations import STATIONS
+from .catalogue import EXTRA_ACTIONS as CATALOGUE_ACTIONS
 from .out_flag import checked_output
 from .output import table
-from .sales import WRITE_ACTIONS, add_write_parsers
+from .sales import SALES_ACTIONS
 
 __all__ = ["RESOURCE_COMMANDS", "actions_for", "add_resource_parsers"]
 
@@ -38,7 +42,14 @@ RESOURCE_COMMANDS: dict[str, ResourceSpec[Any]] = {
     "sale-types": SALE_TYPES,
     "receipts": RECEIPTS,
     "customers": CUSTOMERS,
+    "products": PRODUCTS,
+    "categories": CATEGORIES,
+    "stations": STATIONS,
 }
+
+
+# Command -> the actions beyond list/get/export: (summary, add its flags, run it).
+EXTRA_ACTIONS = {**CATALOGUE_ACTIONS, **SALES_ACTIONS}
 
 
 def _resource(clopos: AsyncClopos, spec: ResourceSpec[Any]) -> PlainResource[Any]:
@@ -127,7 +138,7 @@ def actions_for(command: str) -> dict[str, Action]:
     actions = {"list": _lister(spec), "export": _exporter(spec)}
     if spec.gettable:
         actions["get"] = _getter(spec)
-    actions.update(WRITE_ACTIONS.get(command, {}))  # e.g. receipts close (cli/sales.py)
+    actions.update({name: extra[2] for name, extra in EXTRA_ACTIONS.get(command, {}).items()})
     return actions
 
 
@@ -185,4 +196,5 @@ def add_resource_parsers(
             get = actions.add_parser("get", parents=[flags],
                                      help=f"print one of the {spec.label} as JSON")
             get.add_argument("id", metavar="ID", help=f"the id of one of the {spec.label}")
-        add_write_parsers(command, actions, flags)
+        for name, (summary, add_flags, _) in EXTRA_ACTIONS.get(command, {}).items():
+            add_flags(actions.add_parser(name, parents=[flags], help=summary))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timezone
 from decimal import Decimal, InvalidOperation
 
@@ -17,10 +16,10 @@ from ..dumping import dump_json
 from ..models.customers import Gender, NewCustomer
 from ..models.receipts import ReceiptPayment
 from ..serde import unstructure
+from .catalogue import Extra
 
-__all__ = ["WRITE_ACTIONS", "add_write_parsers"]
+__all__ = ["SALES_ACTIONS", "parse_payment", "parse_utc_time"]
 
-Action = Callable[[AsyncClopos, argparse.Namespace], Awaitable[None]]
 
 
 def _item_id(text: str) -> int | str:
@@ -72,42 +71,41 @@ async def _create_customer(clopos: AsyncClopos, args: argparse.Namespace) -> Non
     _print(await clopos.customers.create(customer))
 
 
-# Command -> action -> what it runs.
-WRITE_ACTIONS: dict[str, dict[str, Action]] = {
-    "receipts": {"close": _close, "update": _update},
-    "customers": {"create": _create_customer},
+def _close_flags(close: argparse.ArgumentParser) -> None:
+    close.add_argument("id", metavar="ID", help="the receipt's id")
+    close.add_argument("--payment", dest="payments", type=parse_payment, action="append",
+                       required=True, metavar="ID:NAME:AMOUNT",
+                       help="repeatable: a payment method id, its name and the amount")
+    close.add_argument("--closed-at", type=parse_utc_time, metavar="TIME",
+                       help="YYYY-MM-DD HH:MM:SS, UTC (default: the server's now)")
+
+
+def _update_flags(update: argparse.ArgumentParser) -> None:
+    update.add_argument("id", metavar="ID", help="the receipt's id")
+    update.add_argument("--order-status", help="NEW, IN_PROGRESS, READY, COMPLETED, ...")
+    update.add_argument("--order-number")
+    update.add_argument("--fiscal-id")
+    lock = update.add_mutually_exclusive_group()
+    lock.add_argument("--lock", dest="lock", action="store_const", const=True)
+    lock.add_argument("--unlock", dest="lock", action="store_const", const=False)
+
+
+def _create_customer_flags(create: argparse.ArgumentParser) -> None:
+    create.add_argument("--name", required=True)
+    create.add_argument("--phone", help="unique: a taken phone exits with a conflict")
+    create.add_argument("--email")
+    create.add_argument("--code", help="unique")
+    create.add_argument("--description")
+    create.add_argument("--group-id", type=int)
+    create.add_argument("--gender", choices=("male", "female"))
+    create.add_argument("--date-of-birth", type=date.fromisoformat, metavar="YYYY-MM-DD")
+
+
+# Command -> action -> (summary, its flags, what it runs), as `resources.EXTRA_ACTIONS` takes.
+SALES_ACTIONS: dict[str, dict[str, Extra]] = {
+    "receipts": {
+        "close": ("close an open receipt with its payments", _close_flags, _close),
+        "update": ("set order_status, order_number, fiscal_id or lock", _update_flags, _update),
+    },
+    "customers": {"create": ("create a customer", _create_customer_flags, _create_customer)},
 }
-
-
-def add_write_parsers(command: str,
-                      actions: argparse._SubParsersAction[argparse.ArgumentParser],
-                      flags: argparse.ArgumentParser) -> None:
-    """Add the write actions of ``command`` (nothing for a read-only resource)."""
-    if command == "receipts":
-        close = actions.add_parser("close", parents=[flags],
-                                   help="close an open receipt with its payments")
-        close.add_argument("id", metavar="ID", help="the receipt's id")
-        close.add_argument("--payment", dest="payments", type=parse_payment, action="append",
-                           required=True, metavar="ID:NAME:AMOUNT",
-                           help="repeatable: a payment method id, its name and the amount")
-        close.add_argument("--closed-at", type=parse_utc_time, metavar="TIME",
-                           help="YYYY-MM-DD HH:MM:SS, UTC (default: the server's now)")
-        update = actions.add_parser("update", parents=[flags],
-                                    help="set order_status, order_number, fiscal_id or lock")
-        update.add_argument("id", metavar="ID", help="the receipt's id")
-        update.add_argument("--order-status", help="NEW, IN_PROGRESS, READY, COMPLETED, ...")
-        update.add_argument("--order-number")
-        update.add_argument("--fiscal-id")
-        lock = update.add_mutually_exclusive_group()
-        lock.add_argument("--lock", dest="lock", action="store_const", const=True)
-        lock.add_argument("--unlock", dest="lock", action="store_const", const=False)
-    elif command == "customers":
-        create = actions.add_parser("create", parents=[flags], help="create a customer")
-        create.add_argument("--name", required=True)
-        create.add_argument("--phone", help="unique: a taken phone exits with a conflict")
-        create.add_argument("--email")
-        create.add_argument("--code", help="unique")
-        create.add_argument("--description")
-        create.add_argument("--group-id", type=int)
-        create.add_argument("--gender", choices=("male", "female"))
-        create.add_argument("--date-of-birth", type=date.fromisoformat, metavar="YYYY-MM-DD")
