@@ -173,7 +173,7 @@ __all__ = [
     "TimerPrice",
     "TimerSetting",
     "UnprocessableEntityError",
+    "__version__",
     "idempotency_key_of",
     "new_idempotency_key",
-    "__version__",
 ]
