@@ -7,9 +7,18 @@ from typing import Any
 
 import pytest
 
-from clopos_async import AsyncClopos, ConflictError, Customer, Gender, NewCustomer
+from clopos_async import (
+    AsyncClopos,
+    BadRequestError,
+    ConflictError,
+    Customer,
+    Gender,
+    NewCustomer,
+)
 from clopos_async.serde import structure
-from clopos_async.testing import FakeClopos
+from clopos_async.testing import FakeClopos, Quota
+
+from .conftest import client_for
 
 ROUTE = "POST /open-api{}/customers"
 
@@ -93,3 +102,22 @@ async def test_bad_arguments_raise_before_any_request(fake: FakeClopos, clopos: 
         if hasattr(result, "__await__"):
             await result
     assert fake.counters.requests == before
+
+
+async def test_the_documented_400_with_message_and_error_swapped(fake: FakeClopos,
+                                                                 clopos: AsyncClopos) -> None:
+    prefix = "/v2" if fake.api_version == "v2" else ""
+    with pytest.raises(BadRequestError) as caught:
+        await clopos.request("POST", f"{prefix}/customers", json={"email": "a@b.c"})
+    assert "The name field is required." in str(caught.value)
+    assert caught.value.body == {"success": False, "message": "Validation failed",
+                                 "error": "The name field is required."}
+
+
+async def test_customer_routes_are_under_the_quota() -> None:
+    async with FakeClopos(orders=120, quota=Quota(limit=5, window=1.0)) as fake, \
+            client_for(fake) as clopos:
+        customers = await clopos.customers.list(limit=10, concurrency=4).collect()
+        receipts = await clopos.receipts.list(limit=10, concurrency=4).collect()
+    assert len(customers) == len(fake.customers) and len(receipts) == len(fake.receipts)
+    assert clopos.rate_limit.limit == 5  # the quota's headers came with these routes' answers
