@@ -26,13 +26,14 @@ from ..requester import Requester
 from ..serde import structure, structure_list
 from ..validators import (
     ArgumentTypeError,
+    check_choice,
     check_instance,
     check_non_empty_str,
     check_positive_number,
     invalid,
 )
 from ..versions import ResourceId
-from .base import DEFAULT_MAX_CONCURRENCY, Resource, check_id, structured
+from .base import Resource, check_id, structured
 from .declaration import Listing, Param, ResourceSpec, ids
 from .receipt_watch import ReceiptEvent, watch_closed_receipts
 from .reconcile import Found, Outcome, write_reconciled
@@ -203,7 +204,7 @@ class ReceiptsResource(Resource[Receipt]):
         path = self._version.path("receipts", check_id("receipt_id", receipt_id))
         body: dict[str, object] = {}
         if order_status is not None:
-            body["order_status"] = check_choice_upper("order_status", order_status)
+            body["order_status"] = _order_status(order_status)
         for name, value in (("order_number", order_number), ("fiscal_id", fiscal_id)):
             if value is not None:
                 body[name] = check_non_empty_str(name, value)
@@ -311,7 +312,7 @@ class ReceiptsResource(Resource[Receipt]):
         when = (around or datetime.now(timezone.utc)).astimezone(timezone.utc)
         listing = self.list(date_from=(when - _CREATE_LOOKUP_SLACK).date(),
                             date_to=(when + _CREATE_LOOKUP_SLACK).date(), sort="-id",
-                            limit=200, concurrency=min(4, DEFAULT_MAX_CONCURRENCY))
+                            limit=200, concurrency=4)
         async for found in listing:
             if found.cid == cid:
                 return found
@@ -343,14 +344,12 @@ class ReceiptsResource(Resource[Receipt]):
                                resent_by_http=True)
 
 
-def check_choice_upper(name: str, value: object) -> str:
+def _order_status(value: object) -> str:
     """A receipt ``order_status`` (case-insensitive), spelt as the API does."""
     if not isinstance(value, str):
-        invalid(name, f"one of {', '.join(ORDER_STATUSES)}", value, error=ArgumentTypeError)
-    upper = value.strip().upper()
-    if upper not in ORDER_STATUSES:
-        invalid(name, f"one of {', '.join(ORDER_STATUSES)}", value)
-    return upper
+        invalid("order_status", f"one of {', '.join(ORDER_STATUSES)}", value,
+                error=ArgumentTypeError)
+    return check_choice("order_status", value.strip().upper(), ORDER_STATUSES)
 
 
 class RawReceipts:

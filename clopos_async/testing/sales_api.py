@@ -12,6 +12,7 @@ closed again (400 ``validation_failed``, "Receipt is already closed"); a duplica
 from __future__ import annotations
 
 import math
+import random
 import re
 import time
 import uuid
@@ -152,10 +153,8 @@ class SalesStore:
         self.rolled_back[receipt["id"]] = self.stock_operations.pop(receipt["id"], [])
 
 
-def _rng(receipt_id: Any) -> Any:
-    import random
-
-    return random.Random(str(receipt_id))
+def _rng(seed: Any) -> random.Random:
+    return random.Random(str(seed))
 
 
 def _check_payments(body: Item) -> list[Item]:
