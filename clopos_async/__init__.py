@@ -38,6 +38,7 @@ from .errors import (
     UnprocessableEntityError,
 )
 from .idempotency import idempotency_key_of, new_idempotency_key
+from .models.categories import Category
 from .models.enums import DiscountType, OrderStatus
 from .models.new_order import NewOrder, NewOrderCustomer, NewOrderModifier, NewOrderProduct
 from .models.orders import (
@@ -56,7 +57,20 @@ from .models.orders import (
     SnapshotProduct,
 )
 from .models.page import DegradedItem, Page
+from .models.products import (
+    ModificatorGroup,
+    Product,
+    ProductCode,
+    ProductModifier,
+    ProductPackage,
+    RecipeItem,
+    Tax,
+    TimerPrice,
+    TimerSetting,
+)
 from .models.sale_types import SaleType
+from .models.stations import Station
+from .models.stop_list import StopListChange, StopListEntry
 from .pagination import AsyncPaginator, PaginationError
 from .ratelimit import RateLimitState
 from .reply import APIResponse, Reply
@@ -81,6 +95,7 @@ __all__ = [
     "AsyncPaginator",
     "AuthenticationError",
     "BadRequestError",
+    "Category",
     "ClientConfig",
     "CloposError",
     "ConflictError",
@@ -89,6 +104,7 @@ __all__ = [
     "DiscountType",
     "LineItem",
     "Modificator",
+    "ModificatorGroup",
     "NewOrder",
     "NewOrderCustomer",
     "NewOrderModifier",
@@ -110,8 +126,13 @@ __all__ = [
     "Page",
     "PaginationError",
     "PermissionDeniedError",
+    "Product",
+    "ProductCode",
+    "ProductModifier",
+    "ProductPackage",
     "RateLimitError",
     "RateLimitState",
+    "RecipeItem",
     "RedirectError",
     "Reply",
     "ResponseTooLargeError",
@@ -120,7 +141,13 @@ __all__ = [
     "SaleType",
     "ServerError",
     "SnapshotProduct",
+    "Station",
+    "StopListChange",
+    "StopListEntry",
+    "Tax",
     "Timeout",
+    "TimerPrice",
+    "TimerSetting",
     "UnprocessableEntityError",
     "__version__",
     "idempotency_key_of",

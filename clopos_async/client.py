@@ -32,13 +32,18 @@ from .endpoints import check_request_path, is_plain_http_to_another_host
 from .errors import CloposError, RateLimitError
 from .hooks import Hook, RequestEvent, ResponseEvent, RetryEvent, call_hook
 from .idempotency import attach_key, new_idempotency_key
+from .models.categories import Category
 from .models.sale_types import SaleType
+from .models.stations import Station
 from .quota_headers import RateLimit
 from .ratelimit import AdmissionGate, RateLimitState
 from .reply import Reply
 from .resources.base import PlainResource
+from .resources.categories import CATEGORIES
 from .resources.orders import OrdersResource
+from .resources.products import ProductsResource
 from .resources.sale_types import SALE_TYPES
+from .resources.stations import STATIONS
 from .retry import RetryPolicy, call_with_retries
 from .shared_quota import QuotaStore, shared_gate
 from .timeout import Timeout
@@ -142,6 +147,9 @@ class AsyncClopos:
         # Resources hold the client only as a `Requester`; a view gets its own set.
         self.orders = OrdersResource(self)
         self.sale_types: PlainResource[SaleType] = PlainResource(self, SALE_TYPES)
+        self.products = ProductsResource(self)
+        self.categories: PlainResource[Category] = PlainResource(self, CATEGORIES)
+        self.stations: PlainResource[Station] = PlainResource(self, STATIONS)
 
     @property
     def config(self) -> ClientConfig:

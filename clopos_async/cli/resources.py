@@ -21,8 +21,12 @@ from ..display import format_value
 from ..dumping import dump_json
 from ..export import format_for_path, page_raw_items
 from ..resources.base import PlainResource
+from ..resources.categories import CATEGORIES
 from ..resources.declaration import ResourceSpec
+from ..resources.products import PRODUCTS
 from ..resources.sale_types import SALE_TYPES
+from ..resources.stations import STATIONS
+from .catalogue import EXTRA_ACTIONS
 from .out_flag import checked_output
 from .output import table
 
@@ -33,6 +37,9 @@ Action = Callable[[AsyncClopos, argparse.Namespace], Awaitable[None]]
 # Command name -> declaration; the client attribute is the declaration's name.
 RESOURCE_COMMANDS: dict[str, ResourceSpec[Any]] = {
     "sale-types": SALE_TYPES,
+    "products": PRODUCTS,
+    "categories": CATEGORIES,
+    "stations": STATIONS,
 }
 
 
@@ -122,6 +129,7 @@ def actions_for(command: str) -> dict[str, Action]:
     actions = {"list": _lister(spec), "export": _exporter(spec)}
     if spec.gettable:
         actions["get"] = _getter(spec)
+    actions.update({name: extra[2] for name, extra in EXTRA_ACTIONS.get(command, {}).items()})
     return actions
 
 
@@ -179,3 +187,5 @@ def add_resource_parsers(
             get = actions.add_parser("get", parents=[flags],
                                      help=f"print one of the {spec.label} as JSON")
             get.add_argument("id", metavar="ID", help=f"the id of one of the {spec.label}")
+        for name, (summary, add_flags, _) in EXTRA_ACTIONS.get(command, {}).items():
+            add_flags(actions.add_parser(name, parents=[flags], help=summary))

@@ -119,7 +119,10 @@ def _date_bound(values: list[Any], index: int) -> float | None:
     return start + index * 86_400  # date[1] is inclusive: up to the next midnight
 
 
-def _parse_filters(value: Any) -> tuple[tuple[str, frozenset[str]], ...]:
+def _parse_filters(
+    value: Any, fields: frozenset[str] = FILTER_FIELDS
+) -> tuple[tuple[str, frozenset[str]], ...]:
+    """``filters[N][0]=field&filters[N][1]=value`` (or ``[1][M]``: IN) as (field, values)."""
     if value is None or value == "":
         return ()
     entries = _as_list(value)
@@ -130,7 +133,7 @@ def _parse_filters(value: Any) -> tuple[tuple[str, frozenset[str]], ...]:
         pair = _as_list(entry)
         if pair is None or len(pair) != 2 or not isinstance(pair[0], str):
             raise _invalid(_BAD_FILTER)
-        if pair[0] not in FILTER_FIELDS:
+        if pair[0] not in fields:
             raise _invalid(_BAD_FILTER)
         raw = pair[1]
         values = [raw] if isinstance(raw, str) else _as_list(raw)

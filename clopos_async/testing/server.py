@@ -9,6 +9,8 @@ Both versions' routes are served at once, under one base URL::
     PUT  {url}/orders/{id}   v1 ignore         PUT  {url}/v2/orders/{id}   v2 ignore
     GET  {url}/sale-types    v1 sale types     GET  {url}/v2/sale-types    v2 sale types
                              (a bare JSON array)                            (paginated)
+    GET  {url}[/v2]/products, products/{id}, products/stop-list, categories,
+         categories/{id}, stations, stations/{id}: the seeded catalogue (``testing.catalogue``)
 
 ``api_version`` only picks which credentials ``credentials`` shows, the default version of
 ``issue_token()``, and the flavour of the generated orders (v1: mostly ``Y-m-d H:i:s``
@@ -53,6 +55,8 @@ from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 
 from .auth import AuthApi, TokenRegistry, auth_middleware
+from .catalogue import make_categories, make_products, make_stations, make_stop_list
+from .catalogue_api import PRODUCT_GET_RELATIONS, PRODUCT_RELATIONS, Catalogue
 from .config import V1_RULES, V2_RULES, ApiVersion, FakeConfig
 from .counters import FakeCounters, counting_middleware
 from .credentials import FakeCredentials
@@ -82,6 +86,10 @@ class FakeClopos:
     ``faults`` (a ``FaultPlan``), ``quota`` (a ``Quota`` per token tenant) and ``auth_quota``
     (a ``Quota`` per client IP on /auth); ``unstructurable`` (a share of the generated orders
     spoiled so that the models cannot type them, see ``testing.data.spoil_order``).
+
+    The seeded catalogue (products, stop list, categories, stations; ``testing.catalogue``)
+    is ``fake.catalogue``, the same for both versions; ``set_stop_limit`` changes the stop
+    list as the POS would.
 
     Example:
         >>> flaky = FakeClopos(faults=FaultPlan.mixed(0.3, seed=7, max_consecutive=2),
@@ -144,6 +152,9 @@ class FakeClopos:
             version: make_sale_types(self.config.venues, flavour=version)
             for version in ("v1", "v2")
         }
+        # The catalogue (products, stop list, categories, stations), shared by both versions.
+        self.catalogue = Catalogue(make_categories(), make_stations(), make_products(),
+                                   make_stop_list())
         self.counters = FakeCounters()
         self._faults = FaultInjector(self.counters, faults)
         self._quota = QuotaGate(self.counters, tenant_key, quota)
@@ -302,6 +313,19 @@ class FakeClopos:
             raise KeyError(order_id)
         return self._store.set_status(order, status, receipt=receipt)
 
+    def set_stop_limit(self, product_id: int, limit: int | float | None) -> None:
+        """Put a product on the stop list with ``limit`` left (0: unavailable), change its
+        limit, or take it off (``limit=None``), as the POS would; the entry is stamped now
+        (epoch milliseconds). Raises KeyError for a product the catalogue does not have.
+
+        Example:
+            >>> fake = FakeClopos(orders=0)
+            >>> fake.set_stop_limit(12, 0)
+            >>> [row["id"] for row in fake.catalogue.stop_list]
+            [140, 58, 12]
+        """
+        self.catalogue.set_stop_limit(product_id, limit)
+
     def touch(self) -> None:
         """Tell the server order dicts were edited in place (drops cached list results)."""
         self._store.touch()
@@ -339,6 +363,37 @@ class FakeClopos:
         )
         app.router.add_get(f"{prefix}/sale-types", sale_types.list_items,
                            name=f"{version}.sale_types")
+        self._add_catalogue_routes(app, prefix, version)
+
+    def _add_catalogue_routes(self, app: web.Application, prefix: str,
+                              version: ApiVersion) -> None:
+        # REFERENCE §4.4 to §4.7; the stop list before products/{id}, which would match it.
+        catalogue = self.catalogue
+        app.router.add_get(f"{prefix}/products/stop-list", catalogue.stop_list_route,
+                           name=f"{version}.stop_list")
+        resources = (
+            ("products", ReferenceApi(
+                version, ReferenceRules(limit_default=50, limit_max=100,
+                                        relations=PRODUCT_RELATIONS,
+                                        get_relations=PRODUCT_GET_RELATIONS,
+                                        not_found="Product not found"),
+                lambda: catalogue.products, select=catalogue.select_products,
+                render=catalogue.render_product, find=catalogue.find_product)),
+            ("categories", ReferenceApi(
+                version, ReferenceRules(limit_default=50, limit_max=999,
+                                        not_found="Category not found"),
+                lambda: catalogue.categories, select=catalogue.select_categories,
+                render=catalogue.render_category, find=catalogue.find_category)),
+            ("stations", ReferenceApi(
+                version, ReferenceRules(limit_default=50, limit_max=200,
+                                        not_found="Station not found"),
+                lambda: catalogue.stations, select=catalogue.select_stations,
+                find=catalogue.find_station)),
+        )
+        for name, api in resources:
+            app.router.add_get(f"{prefix}/{name}", api.list_items, name=f"{version}.{name}")
+            app.router.add_get(f"{prefix}/{name}/{{item_id}}", api.get_item,
+                               name=f"{version}.{name}_item")
 
     def _middlewares(self) -> list[Middleware]:
         """The one request pipeline, outermost first."""
