@@ -56,7 +56,12 @@ from .models.orders import (
     SnapshotProduct,
 )
 from .models.page import DegradedItem, Page
+from .models.customer_groups import CustomerGroup
+from .models.payment_methods import PaymentBalance, PaymentMethod, PaymentService
+from .models.price_lists import Price, PriceList, PriceListRef
 from .models.sale_types import SaleType
+from .models.users import User
+from .models.venues import Venue
 from .pagination import AsyncPaginator, PaginationError
 from .ratelimit import RateLimitState
 from .reply import APIResponse, Reply
@@ -84,6 +89,7 @@ __all__ = [
     "ClientConfig",
     "CloposError",
     "ConflictError",
+    "CustomerGroup",
     "DegradedItem",
     "Discount",
     "DiscountType",
@@ -109,7 +115,13 @@ __all__ = [
     "OutcomeUnknownError",
     "Page",
     "PaginationError",
+    "PaymentBalance",
+    "PaymentMethod",
+    "PaymentService",
     "PermissionDeniedError",
+    "Price",
+    "PriceList",
+    "PriceListRef",
     "RateLimitError",
     "RateLimitState",
     "RedirectError",
@@ -122,6 +134,8 @@ __all__ = [
     "SnapshotProduct",
     "Timeout",
     "UnprocessableEntityError",
+    "User",
+    "Venue",
     "__version__",
     "idempotency_key_of",
     "new_idempotency_key",

@@ -32,13 +32,22 @@ from .endpoints import check_request_path, is_plain_http_to_another_host
 from .errors import CloposError, RateLimitError
 from .hooks import Hook, RequestEvent, ResponseEvent, RetryEvent, call_hook
 from .idempotency import attach_key, new_idempotency_key
+from .models.customer_groups import CustomerGroup
+from .models.payment_methods import PaymentMethod
 from .models.sale_types import SaleType
+from .models.users import User
+from .models.venues import Venue
 from .quota_headers import RateLimit
 from .ratelimit import AdmissionGate, RateLimitState
 from .reply import Reply
 from .resources.base import PlainResource
 from .resources.orders import OrdersResource
+from .resources.customer_groups import CUSTOMER_GROUPS
+from .resources.payment_methods import PAYMENT_METHODS
+from .resources.price_lists import PriceLists
 from .resources.sale_types import SALE_TYPES
+from .resources.users import USERS
+from .resources.venues import VENUES
 from .retry import RetryPolicy, call_with_retries
 from .shared_quota import QuotaStore, shared_gate
 from .timeout import Timeout
@@ -138,6 +147,11 @@ class AsyncClopos:
         # Resources hold the client only as a `Requester`; a view gets its own set.
         self.orders = OrdersResource(self)
         self.sale_types: PlainResource[SaleType] = PlainResource(self, SALE_TYPES)
+        self.venues: PlainResource[Venue] = PlainResource(self, VENUES)
+        self.users: PlainResource[User] = PlainResource(self, USERS)
+        self.payment_methods: PlainResource[PaymentMethod] = PlainResource(self, PAYMENT_METHODS)
+        self.customer_groups: PlainResource[CustomerGroup] = PlainResource(self, CUSTOMER_GROUPS)
+        self.price_lists = PriceLists(self)  # v2 only
 
     @property
     def config(self) -> ClientConfig:

@@ -30,6 +30,16 @@ OrderId = ResourceId
 _COMMON_PATHS: Mapping[str, str] = {
     "orders": "orders",
     "sale_types": "sale-types",  # REFERENCE §4.10
+    "customer_groups": "customer-groups",  # REFERENCE §4.3
+    "venues": "venues",  # REFERENCE §4.8
+    "users": "users",  # REFERENCE §4.9
+    "payment_methods": "payment-methods",  # REFERENCE §4.11
+}
+
+# What only v2 documents.
+_V2_ONLY_PATHS: Mapping[str, str] = {
+    "price_lists": "price-lists",  # REFERENCE §4.12
+    "price_list_prices": "price-lists/prices",
 }
 
 
@@ -151,6 +161,7 @@ V2 = ApiVersion(
     sends_brand_header=False,
     lowercase_statuses=False,
     nested_create_body=False,
+    paths={**_COMMON_PATHS, **_V2_ONLY_PATHS},
 )
 
 V1 = ApiVersion(

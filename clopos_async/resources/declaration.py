@@ -71,13 +71,15 @@ class Listing:
     """What a resource's list endpoint takes (REFERENCE §2.4 to §2.6 and the resource's page).
 
     ``with_values`` None accepts any relation (the API does not list them); a tuple accepts
-    only those. ``sort_fields`` empty means the endpoint takes no sort.
+    only those. ``sort_fields`` empty means the endpoint takes no sort; ``nested_sort`` spells
+    it ``sort[0][0]=field&sort[0][1]=asc|desc`` (price lists) instead of ``sort[0]``/``sort[1]``.
     """
 
     default_limit: int
     max_limit: int
     with_values: tuple[str, ...] | None = ()
     sort_fields: tuple[str, ...] = ()
+    nested_sort: bool = False
     date_range: bool = False
     params: Mapping[str, Param] = attrs.field(factory=dict)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -22,6 +22,7 @@ __all__ = [
     "SORT_FIELDS",
     "ListQuery",
     "SelectionCache",
+    "parse_filters",
     "parse_list_query",
     "parse_relations",
     "render_order",
@@ -119,7 +120,10 @@ def _date_bound(values: list[Any], index: int) -> float | None:
     return start + index * 86_400  # date[1] is inclusive: up to the next midnight
 
 
-def _parse_filters(value: Any) -> tuple[tuple[str, frozenset[str]], ...]:
+def parse_filters(
+    value: Any, fields: Collection[str] = FILTER_FIELDS
+) -> tuple[tuple[str, frozenset[str]], ...]:
+    """``filters[N][0]=field&filters[N][1]=value`` tuples over ``fields`` (a list value: IN)."""
     if value is None or value == "":
         return ()
     entries = _as_list(value)
@@ -130,7 +134,7 @@ def _parse_filters(value: Any) -> tuple[tuple[str, frozenset[str]], ...]:
         pair = _as_list(entry)
         if pair is None or len(pair) != 2 or not isinstance(pair[0], str):
             raise _invalid(_BAD_FILTER)
-        if pair[0] not in FILTER_FIELDS:
+        if pair[0] not in fields:
             raise _invalid(_BAD_FILTER)
         raw = pair[1]
         values = [raw] if isinstance(raw, str) else _as_list(raw)
@@ -185,7 +189,7 @@ def parse_list_query(params: dict[str, Any], rules: ApiRules) -> ListQuery:
         date_to=date_to,
         sort_field=sort_field,
         descending=descending,
-        filters=_parse_filters(params.get("filters")),
+        filters=parse_filters(params.get("filters")),
     )
 
 
