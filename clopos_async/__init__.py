@@ -38,6 +38,7 @@ from .errors import (
     UnprocessableEntityError,
 )
 from .idempotency import idempotency_key_of, new_idempotency_key
+from .models.customer_groups import CustomerGroup
 from .models.enums import DiscountType, OrderStatus
 from .models.new_order import NewOrder, NewOrderCustomer, NewOrderModifier, NewOrderProduct
 from .models.orders import (
@@ -56,7 +57,6 @@ from .models.orders import (
     SnapshotProduct,
 )
 from .models.page import DegradedItem, Page
-from .models.customer_groups import CustomerGroup
 from .models.payment_methods import PaymentBalance, PaymentMethod, PaymentService
 from .models.price_lists import Price, PriceList, PriceListRef
 from .models.sale_types import SaleType

@@ -41,8 +41,8 @@ from .quota_headers import RateLimit
 from .ratelimit import AdmissionGate, RateLimitState
 from .reply import Reply
 from .resources.base import PlainResource
-from .resources.orders import OrdersResource
 from .resources.customer_groups import CUSTOMER_GROUPS
+from .resources.orders import OrdersResource
 from .resources.payment_methods import PAYMENT_METHODS
 from .resources.price_lists import PriceLists
 from .resources.sale_types import SALE_TYPES

@@ -4,14 +4,14 @@ A resource with nothing but a declaration (`ResourceSpec`) gets its commands her
 one to `RESOURCE_COMMANDS` is the whole CLI work. ``list`` prints a table of the declared
 columns (or ``--json``/``--jsonl``: the items exactly as the API sent them), ``get ID``
 prints one item as sent (for resources that have it), ``export --out FILE`` writes every
-item to JSONL (as sent) or CSV (the declared columns), atomically.
+item to JSONL (as sent) or CSV (the declared columns) through the same command as orders'
+export (`export_command.run_export`: atomic, concurrent, with progress).
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import csv
 import sys
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -19,11 +19,11 @@ from typing import Any
 from .. import AsyncClopos
 from ..display import format_value
 from ..dumping import dump_json
-from ..export import format_for_path, page_raw_items
+from ..export import column_value, columns_layout, page_raw_items
 from ..resources.base import PlainResource
 from ..resources.declaration import ResourceSpec
 from ..resources.sale_types import SALE_TYPES
-from .out_flag import checked_output
+from .export_command import add_export_flags, run_export
 from .output import table
 
 __all__ = ["RESOURCE_COMMANDS", "actions_for", "add_resource_parsers"]
@@ -46,7 +46,8 @@ def _write(text: str) -> None:
 
 
 def _list_arguments(args: argparse.Namespace) -> dict[str, Any]:
-    arguments: dict[str, Any] = {"limit": args.limit, "max_items": args.max}
+    arguments: dict[str, Any] = {"limit": args.limit, "max_items": args.max,
+                                 "concurrency": getattr(args, "concurrency", 1)}
     if args.with_:
         arguments["with_"] = args.with_
     if args.sort is not None:
@@ -57,8 +58,8 @@ def _list_arguments(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _row(spec: ResourceSpec[Any], item: object) -> tuple[str, ...]:
-    return tuple(format_value(getattr(item, attribute, None), whole_seconds=True)
-                 for _, attribute in spec.columns)
+    return tuple(format_value(column_value(item, path), whole_seconds=True)
+                 for _, path in spec.columns)
 
 
 def _lister(spec: ResourceSpec[Any]) -> Action:
@@ -92,26 +93,11 @@ def _getter(spec: ResourceSpec[Any]) -> Action:
 
 
 def _exporter(spec: ResourceSpec[Any]) -> Action:
+    layout = columns_layout(spec.columns)
+
     async def export_items(clopos: AsyncClopos, args: argparse.Namespace) -> None:
-        fmt = args.format or format_for_path(args.out)
         paginator = _resource(clopos, spec).list(**_list_arguments(args))  # checked here
-        count = 0
-        with checked_output(args.out, force=args.force) as stream:  # checked before I/O too
-            if fmt == "csv":
-                csv.writer(stream, lineterminator="\n").writerow(
-                attribute for _, attribute in spec.columns
-            )
-            async with contextlib.aclosing(paginator.pages()) as pages:
-                async for page in pages:
-                    if fmt == "csv":
-                        csv.writer(stream, lineterminator="\n").writerows(
-                            _row(spec, item) for item in page.items
-                        )
-                    else:
-                        stream.write("".join(dump_json(item) + "\n"
-                                             for item in page_raw_items(page)))
-                    count += len(page.items)
-        print(f"wrote {count} {spec.label} to {args.out}", file=sys.stderr)
+        await run_export(paginator, args, noun=spec.label, layout=layout)
 
     return export_items
 
@@ -132,7 +118,6 @@ def _listing_flags(parser: argparse.ArgumentParser, spec: ResourceSpec[Any],
     parser.add_argument("--limit", type=int, default=listing.default_limit,
                         help=f"page size, 1..{listing.max_limit} "
                              f"(default {listing.default_limit})")
-    parser.add_argument("--max", type=int, help="stop after this many (default: all)")
     if listing.with_values is None or listing.with_values:
         parser.add_argument("--with", dest="with_", action="append", metavar="RELATION",
                             help=f"repeatable: {', '.join(listing.with_values or ('any',))}")
@@ -161,6 +146,7 @@ def add_resource_parsers(
         listing = actions.add_parser("list", parents=[flags],
                                      help=f"show {spec.label} as a table or JSON")
         _listing_flags(listing, spec, parse_filter)
+        listing.add_argument("--max", type=int, help="stop after this many (default: all)")
         fmt = listing.add_mutually_exclusive_group()
         fmt.add_argument("--json", dest="output", action="store_const", const="json",
                          help="one JSON array, as the API sent them")
@@ -169,12 +155,7 @@ def add_resource_parsers(
         export = actions.add_parser("export", parents=[flags],
                                     help=f"write every {spec.label[:-1]} to a file")
         _listing_flags(export, spec, parse_filter)
-        export.add_argument("--out", required=True, metavar="FILE",
-                            help="the file to write ('-': standard output)")
-        export.add_argument("--force", action="store_true",
-                            help="replace FILE if it exists (keeping its permissions)")
-        export.add_argument("--format", choices=("jsonl", "csv"),
-                            help="default: csv for a .csv FILE, else jsonl")
+        add_export_flags(export, noun=spec.label)
         if spec.gettable:
             get = actions.add_parser("get", parents=[flags],
                                      help=f"print one of the {spec.label} as JSON")

@@ -12,6 +12,7 @@ docs' ``with[]=prices`` (§5 item 6).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from ..models.page import Page
@@ -76,14 +77,14 @@ class PriceLists(PlainResource[PriceList]):
             arguments["with_"] = ["prices"]
         return arguments
 
-    async def list_page(  # type: ignore[override]
+    async def list_page(
         self, *, page: int = 1, with_prices: bool = False, **arguments: Any
     ) -> Page[PriceList]:
         """One page of price lists: ``limit`` (1..999), ``sort`` (``id``, ``name``,
         ``created_at``; ``-`` descends), ``selects``, ``filters``."""
         return await super().list_page(page=page, **self._with_prices(with_prices, arguments))
 
-    def list(  # type: ignore[override]
+    def list(
         self,
         *,
         with_prices: bool = False,
@@ -105,9 +106,9 @@ class PriceLists(PlainResource[PriceList]):
     def prices(
         self,
         *,
-        list_id: int | list[int] | None = None,
-        product_id: int | list[int] | None = None,
-        with_: str | list[str] | None = None,
+        list_id: int | Sequence[int] | None = None,
+        product_id: int | Sequence[int] | None = None,
+        with_: str | Sequence[str] | None = None,
         start_page: int = 1,
         max_items: int | None = None,
         concurrency: int = 1,

@@ -142,7 +142,7 @@ def make_price_lists() -> list[dict[str, Any]]:
 
 def make_prices() -> list[dict[str, Any]]:
     """One price per (list, catalogue product): the orders' products, so references resolve."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     for list_id, _, _, markup in _PRICE_LISTS:
         for product_id, _name, price in CATALOG:
             rows.append({"id": len(rows) + 1, "list_id": list_id, "product_id": product_id,
