@@ -35,6 +35,8 @@ class Param:
     encode: Encoder
     wire: str | None = None  # the field name on the wire; default: the argument's name
     top_level: bool = False  # a query key of its own (``status=``) rather than a filter
+    # How the CLI reads one ``--name VALUE`` (repeated: a list); ``encode`` still checks it.
+    cli_type: Callable[[str], Any] = str
 
 
 def choice(*allowed: str, wire: str | None = None) -> Param:
@@ -48,9 +50,21 @@ def choice(*allowed: str, wire: str | None = None) -> Param:
     return Param(encode, wire)
 
 
+def _yes_no(text: str) -> bool | str:
+    """``1``/``true``/``yes`` and ``0``/``false``/``no``; anything else is left for ``encode``
+    to reject, naming the parameter."""
+    words = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
+    return words.get(text.strip().lower(), text)
+
+
+def _id_text(text: str) -> int | str:
+    return int(text) if text.strip().isdigit() else text
+
+
 def flag(*, wire: str | None = None) -> Param:
     """A yes/no filter, sent as ``1``/``0``."""
-    return Param(lambda _, name, value: check_instance(name, value, bool), wire)
+    return Param(lambda _, name, value: check_instance(name, value, bool), wire,
+                 cli_type=_yes_no)
 
 
 def ids(*, wire: str | None = None) -> Param:
@@ -63,7 +77,7 @@ def ids(*, wire: str | None = None) -> Param:
             return [check_int(name, item, minimum=1) for item in value]
         return check_int(name, value, minimum=1)
 
-    return Param(encode, wire)
+    return Param(encode, wire, cli_type=_id_text)
 
 
 @attrs.frozen(kw_only=True)
