@@ -38,6 +38,7 @@ from .errors import (
     UnprocessableEntityError,
 )
 from .idempotency import idempotency_key_of, new_idempotency_key
+from .models.categories import Category
 from .models.customer_groups import CustomerGroup
 from .models.enums import DiscountType, OrderStatus
 from .models.new_order import NewOrder, NewOrderCustomer, NewOrderModifier, NewOrderProduct
@@ -59,7 +60,20 @@ from .models.orders import (
 from .models.page import DegradedItem, Page
 from .models.payment_methods import PaymentBalance, PaymentMethod, PaymentService
 from .models.price_lists import Price, PriceList, PriceListRef
+from .models.products import (
+    ModificatorGroup,
+    Product,
+    ProductCode,
+    ProductModifier,
+    ProductPackage,
+    RecipeItem,
+    Tax,
+    TimerPrice,
+    TimerSetting,
+)
 from .models.sale_types import SaleType
+from .models.stations import Station
+from .models.stop_list import StopListChange, StopListEntry
 from .models.users import User
 from .models.venues import Venue
 from .pagination import AsyncPaginator, PaginationError
@@ -86,6 +100,7 @@ __all__ = [
     "AsyncPaginator",
     "AuthenticationError",
     "BadRequestError",
+    "Category",
     "ClientConfig",
     "CloposError",
     "ConflictError",
@@ -95,6 +110,7 @@ __all__ = [
     "DiscountType",
     "LineItem",
     "Modificator",
+    "ModificatorGroup",
     "NewOrder",
     "NewOrderCustomer",
     "NewOrderModifier",
@@ -122,8 +138,13 @@ __all__ = [
     "Price",
     "PriceList",
     "PriceListRef",
+    "Product",
+    "ProductCode",
+    "ProductModifier",
+    "ProductPackage",
     "RateLimitError",
     "RateLimitState",
+    "RecipeItem",
     "RedirectError",
     "Reply",
     "ResponseTooLargeError",
@@ -132,7 +153,13 @@ __all__ = [
     "SaleType",
     "ServerError",
     "SnapshotProduct",
+    "Station",
+    "StopListChange",
+    "StopListEntry",
+    "Tax",
     "Timeout",
+    "TimerPrice",
+    "TimerSetting",
     "UnprocessableEntityError",
     "User",
     "Venue",

@@ -34,6 +34,7 @@ from clopos_async.models.enums import DiscountType, OrderStatus
 from clopos_async.models.fields import wire_name
 from clopos_async.models.orders import Modificator, Order
 from clopos_async.models.page import DegradedItem
+from clopos_async.models.products import RecipeItem, flatten_recipe_row
 from clopos_async.timestamps import format_timestamp, parse_timestamp
 
 __all__ = [
@@ -298,7 +299,10 @@ def _flatten_modificator(value: Any) -> Any:
 
 
 # Models whose JSON is reshaped before structuring (the two stored Modificator shapes).
-_RESHAPE: dict[type, Callable[[Any], Any]] = {Modificator: _flatten_modificator}
+_RESHAPE: dict[type, Callable[[Any], Any]] = {
+    Modificator: _flatten_modificator,
+    RecipeItem: flatten_recipe_row,  # the docs' flat row, or the mocks' product with a pivot
+}
 
 
 # -- the engine: one compiled function per model --
@@ -427,7 +431,14 @@ def _compiled(cls: Any) -> Hook:
     """The compiled ``(data, cls) -> instance`` function of a model (no error locating)."""
     function = _compiled_functions.get(cls)
     if function is None:
-        function = _compile(cls)
+        # A recursive model (a category's children, a product's variants) names itself: while
+        # it compiles, its own fields reach it through this stub, which calls the finished one.
+        _compiled_functions[cls] = lambda value, tp: _compiled_functions[cls](value, tp)
+        try:
+            function = _compile(cls)
+        except BaseException:
+            del _compiled_functions[cls]
+            raise
         reshape = _RESHAPE.get(cls)
         if reshape is not None:
             compiled = function

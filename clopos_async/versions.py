@@ -30,6 +30,10 @@ OrderId = ResourceId
 _COMMON_PATHS: Mapping[str, str] = {
     "orders": "orders",
     "sale_types": "sale-types",  # REFERENCE §4.10
+    "products": "products",  # §4.4
+    "stop_list": "products/stop-list",  # §4.5
+    "categories": "categories",  # §4.6
+    "stations": "stations",  # §4.7
     "customer_groups": "customer-groups",  # REFERENCE §4.3
     "venues": "venues",  # REFERENCE §4.8
     "users": "users",  # REFERENCE §4.9

@@ -79,8 +79,28 @@ def test_readme_and_docs_examples_pass_mypy_strict(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+# The docs site's resource pages promise one runnable example each: they run the same way.
+RESOURCE_PAGE_BLOCKS = [
+    (page.stem, block)
+    for page in sorted((ROOT / "docs" / "resources").glob("*.md"))
+    for block in re.findall(r"```python\n(.*?)```", page.read_text(encoding="utf-8"),
+                            flags=re.DOTALL)
+]
+
+
 @pytest.mark.parametrize("block", BLOCKS, ids=[f"block{n}" for n in range(len(BLOCKS))])
 async def test_readme_block_runs(block: str) -> None:
+    await run_against_fake(block)
+
+
+@pytest.mark.parametrize(("page", "block"), RESOURCE_PAGE_BLOCKS,
+                         ids=[f"{page}{n}" for n, (page, _) in enumerate(RESOURCE_PAGE_BLOCKS)])
+async def test_resource_page_example_runs(page: str, block: str) -> None:
+    await run_against_fake(block)
+
+
+async def run_against_fake(block: str) -> None:
+    """Run one example in a fresh interpreter against a FakeClopos, as a user would."""
     async with FakeClopos(orders=200) as fake:
         env = {**os.environ, "CLOPOS_BASE_URL": fake.url, "PYTHONWARNINGS": "error"}
         env.update({f"CLOPOS_{key.upper()}": str(value)

@@ -22,13 +22,17 @@ from ..dumping import dump_json
 from ..export import column_value, columns_layout, page_raw_items
 from ..pagination import AsyncPaginator
 from ..resources.base import PlainResource
+from ..resources.categories import CATEGORIES
 from ..resources.customer_groups import CUSTOMER_GROUPS
 from ..resources.declaration import ResourceSpec
 from ..resources.payment_methods import PAYMENT_METHODS
 from ..resources.price_lists import PRICE_LISTS, PRICES
+from ..resources.products import PRODUCTS
 from ..resources.sale_types import SALE_TYPES
+from ..resources.stations import STATIONS
 from ..resources.users import USERS
 from ..resources.venues import VENUES
+from .catalogue import EXTRA_ACTIONS
 from .export_command import add_export_flags, run_export
 from .output import table
 
@@ -41,6 +45,9 @@ Opener = Callable[[AsyncClopos, dict[str, Any]], AsyncPaginator[Any]]
 # Command name -> declaration; the client attribute is the declaration's name.
 RESOURCE_COMMANDS: dict[str, ResourceSpec[Any]] = {
     "sale-types": SALE_TYPES,
+    "products": PRODUCTS,
+    "categories": CATEGORIES,
+    "stations": STATIONS,
     "venues": VENUES,
     "users": USERS,
     "payment-methods": PAYMENT_METHODS,
@@ -49,7 +56,7 @@ RESOURCE_COMMANDS: dict[str, ResourceSpec[Any]] = {
 }
 
 # Command name -> {action: (declaration, method of the command's resource that lists it)}:
-# listings below a resource (``price-lists prices``), shown like ``list``.
+# declared listings below a resource (``price-lists prices``), shown like ``list``.
 SUB_LISTINGS: dict[str, dict[str, tuple[ResourceSpec[Any], str]]] = {
     "price-lists": {"prices": (PRICES, "prices")},
 }
@@ -148,6 +155,7 @@ def actions_for(command: str) -> dict[str, Action]:
         actions["get"] = _getter(spec)
     for action, (sub, method) in SUB_LISTINGS.get(command, {}).items():
         actions[action] = _lister(sub, _opener(sub, method, parent=spec))
+    actions.update({name: extra[2] for name, extra in EXTRA_ACTIONS.get(command, {}).items()})
     return actions
 
 
@@ -212,3 +220,5 @@ def add_resource_parsers(
             get = actions.add_parser("get", parents=[flags],
                                      help=f"print one of the {spec.label} as JSON")
             get.add_argument("id", metavar="ID", help=f"the id of one of the {spec.label}")
+        for name, (summary, add_flags, _) in EXTRA_ACTIONS.get(command, {}).items():
+            add_flags(actions.add_parser(name, parents=[flags], help=summary))

@@ -9,18 +9,27 @@ REFERENCE §2.1) is one complete page: the listing stops after it.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from ..models.page import Page
 from ..pagination import AsyncPaginator
-from ..query import DateLike, Filters, FilterValue, QueryPairs, encode_list_query, parse_sort
+from ..query import (
+    DateLike,
+    Filters,
+    FilterValue,
+    QueryPairs,
+    Scalar,
+    encode_list_query,
+    encode_scalar,
+    parse_sort,
+)
 from ..reply import APIResponse, Reply
 from ..requester import Requester
 from ..serde import StructureError, structure
 from ..validators import ArgumentTypeError, check_choice, check_int, invalid
-from ..versions import ResourceId
+from ..versions import ApiVersion, ResourceId
 from ..wire import validation_error
-from .declaration import Listing, ResourceSpec
+from .declaration import Listing, Param, ResourceSpec
 from .page_items import typed_page_items
 
 __all__ = [
@@ -48,11 +57,14 @@ def structured(reply: Reply, build: Callable[[Any], R]) -> APIResponse[R]:
     """Type a reply's data; a shape mismatch becomes `ResponseValidationError`."""
     try:
         return APIResponse(build(reply.envelope.data), reply)
-    except StructureError as exc:
+    except (StructureError, RecursionError) as exc:
+        # A recursive model (a category tree) nested deeper than Python's stack cannot be
+        # typed: that is a bad answer like any other, not a crash.
+        deep = isinstance(exc, RecursionError)
         raise validation_error(
-            f"unexpected response shape: {exc}", reply.response.body, reply.response.status,
-            method=reply.method, path=reply.path,
-        ) from exc
+            f"unexpected response shape: {'nested too deeply' if deep else exc}",
+            reply.response.body, reply.response.status, method=reply.method, path=reply.path,
+        ) from (None if deep else exc)
 
 
 def _relations(name: str, with_: str | Iterable[str] | None,
@@ -65,6 +77,40 @@ def _relations(name: str, with_: str | Iterable[str] | None,
     for relation in items:
         check_choice("with_", relation, allowed)
     return items
+
+
+_LIST_ARGUMENTS = ("limit", "with_", "sort", "date_from", "date_to", "filters")
+
+
+def _typed_arguments(
+    label: str, operation: str, declared: Mapping[str, Param], arguments: Mapping[str, Any],
+    version: ApiVersion, *, base: tuple[str, ...] = _LIST_ARGUMENTS,
+) -> tuple[QueryPairs, list[tuple[str, FilterValue]]]:
+    """Check the declared typed arguments; return the top-level pairs and the filter tuples.
+
+    None leaves an argument out. A top-level list is sent indexed (``key[0]=..``).
+    """
+    top: QueryPairs = []
+    typed: list[tuple[str, FilterValue]] = []
+    for name, value in arguments.items():
+        param = declared.get(name)
+        if param is None:
+            known = ", ".join([*base, *declared])
+            raise ArgumentTypeError(
+                f"{name!r} is not an argument of {label} {operation}; they take {known}"
+            )
+        if value is None:
+            continue
+        encoded = param.encode(version, name, value)
+        key = param.wire or name
+        if not param.top_level:
+            typed.append((key, encoded))
+        elif isinstance(encoded, (list, tuple)):
+            top += [(f"{key}[{i}]", encode_scalar(item, parameter=name))
+                    for i, item in enumerate(encoded)]
+        else:
+            top.append((key, encode_scalar(cast(Scalar, encoded), parameter=name)))
+    return top, typed
 
 
 class Resource(Generic[T]):
@@ -115,24 +161,8 @@ class Resource(Generic[T]):
         if not listing.date_range and (date_from is not None or date_to is not None):
             invalid("date_from/date_to", f"None ({self.spec.label} take no date range)",
                     date_from if date_from is not None else date_to)
-        top: QueryPairs = []
-        typed: list[tuple[str, FilterValue]] = []
-        for name, value in params.items():
-            param = listing.params.get(name)
-            if param is None:
-                known = ", ".join(["limit", "with_", "sort", "date_from", "date_to", "filters",
-                                   *listing.params])
-                raise ArgumentTypeError(
-                    f"{name!r} is not an argument of {self.spec.label} listings; they take "
-                    f"{known}"
-                )
-            if value is None:
-                continue
-            encoded = param.encode(self._version, name, value)
-            if param.top_level:
-                top.append((param.wire or name, str(encoded)))
-            else:
-                typed.append((param.wire or name, encoded))
+        top, typed = _typed_arguments(self.spec.label, "listings", listing.params, params,
+                                      self._version)
         if typed and filters:
             typed += filters.items() if isinstance(filters, Mapping) else filters
         query = encode_list_query(
@@ -187,8 +217,11 @@ class Resource(Generic[T]):
             raise TypeError(f"{self.spec.label} have no get operation")
         with_ = _relations(self.spec.label, arguments.pop("with_", None),
                            self.spec.get_with_values)
+        top, typed = _typed_arguments(self.spec.label, "get", self.spec.get_params, arguments,
+                                      self._version, base=("with_",))
         path = self._version.path(self.spec.name, check_id("id", item_id))
-        reply = await self._requester.request("GET", path, params=encode_list_query(with_=with_))
+        query = encode_list_query(params=top, with_=with_, filters=typed or None)
+        reply = await self._requester.request("GET", path, params=query)
         return structured(reply, lambda data: structure(data, self.spec.model))
 
     def paginator(

@@ -11,18 +11,20 @@ documented way: a top-level key (``status=PENDING``) or a filter tuple
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
 import attrs
 
 from ..query import FilterValue
-from ..validators import check_choice, check_instance, check_int, invalid
+from ..validators import ArgumentTypeError, check_choice, check_instance, check_int, invalid
 from ..versions import ApiVersion
 
-__all__ = ["Listing", "Param", "ResourceSpec", "choice", "flag", "ids"]
+__all__ = ["Listing", "Param", "ResourceSpec", "choice", "field_names", "flag", "ids", "levels"]
 
 T = TypeVar("T")
+_FIELD = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
 
 # (version, argument name, value) -> the value to send, after checking it.
 Encoder = Callable[[ApiVersion, str, Any], FilterValue]
@@ -39,7 +41,7 @@ class Param:
     cli_type: Callable[[str], Any] = str
 
 
-def choice(*allowed: str, wire: str | None = None) -> Param:
+def choice(*allowed: str, wire: str | None = None, top_level: bool = False) -> Param:
     """A filter taking one of ``allowed`` or a list of them (a membership filter)."""
 
     def encode(_: ApiVersion, name: str, value: Any) -> FilterValue:
@@ -47,7 +49,7 @@ def choice(*allowed: str, wire: str | None = None) -> Param:
         checked = [check_choice(name, getattr(item, "value", item), allowed) for item in values]
         return checked if isinstance(value, (list, tuple)) else checked[0]
 
-    return Param(encode, wire)
+    return Param(encode, wire, top_level)
 
 
 def _yes_no(text: str) -> bool | str:
@@ -57,17 +59,56 @@ def _yes_no(text: str) -> bool | str:
     return words.get(text.strip().lower(), text)
 
 
-def _id_text(text: str) -> int | str:
+def _int_text(text: str) -> int | str:
+    """A CLI id or code: digits are the int they mean; anything else is left for ``encode``."""
     return int(text) if text.strip().isdigit() else text
 
 
-def flag(*, wire: str | None = None) -> Param:
+def levels(*allowed: int, wire: str | None = None, top_level: bool = False) -> Param:
+    """A filter taking one of the integer codes ``allowed`` (``status=1``, ``inventory_behavior``
+    0/1/3) or a list of them (a membership filter)."""
+    shown = ", ".join(map(str, allowed))
+
+    def check(name: str, value: object) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            invalid(name, f"one of {shown}", value, error=ArgumentTypeError)
+        if value not in allowed:
+            invalid(name, f"one of {shown}", value)
+        return value
+
+    def encode(_: ApiVersion, name: str, value: Any) -> FilterValue:
+        if isinstance(value, (list, tuple)):
+            if not value:
+                invalid(name, f"one of {shown} or a non-empty list of them", value)
+            return [check(name, item) for item in value]
+        return check(name, value)
+
+    return Param(encode, wire, top_level, cli_type=_int_text)
+
+
+def flag(*, wire: str | None = None, top_level: bool = False) -> Param:
     """A yes/no filter, sent as ``1``/``0``."""
-    return Param(lambda _, name, value: check_instance(name, value, bool), wire,
+    return Param(lambda _, name, value: check_instance(name, value, bool), wire, top_level,
                  cli_type=_yes_no)
 
 
-def ids(*, wire: str | None = None) -> Param:
+def field_names(*, wire: str | None = None) -> Param:
+    """A top-level list of field names sent comma-separated (``selects=price,cost_price``)."""
+
+    def encode(_: ApiVersion, name: str, value: Any) -> FilterValue:
+        names = [value] if isinstance(value, str) else value
+        if not isinstance(names, (list, tuple)) or not names:
+            invalid(name, "a field name or a non-empty list of them", value,
+                    error=ArgumentTypeError)
+        for item in names:
+            if not isinstance(item, str) or not _FIELD.fullmatch(item):
+                invalid(name, "field names (letters, digits, '_', '.')", item)
+        return ",".join(names)
+
+    return Param(encode, wire, top_level=True)
+
+
+def ids(*, wire: str | None = None, top_level: bool = False) -> Param:
     """A filter on one id or a list of ids (ints)."""
 
     def encode(_: ApiVersion, name: str, value: Any) -> FilterValue:
@@ -77,7 +118,7 @@ def ids(*, wire: str | None = None) -> Param:
             return [check_int(name, item, minimum=1) for item in value]
         return check_int(name, value, minimum=1)
 
-    return Param(encode, wire, cli_type=_id_text)
+    return Param(encode, wire, top_level, cli_type=_int_text)
 
 
 @attrs.frozen(kw_only=True)
@@ -113,6 +154,8 @@ class ResourceSpec(Generic[T]):
     listing: Listing | None = None
     gettable: bool = False
     get_with_values: tuple[str, ...] | None = ()
+    # Further typed arguments of ``get`` (``include_children``), encoded like list ones.
+    get_params: Mapping[str, Param] = attrs.field(factory=dict)
     # Columns of the CLI's table: (header, attribute) pairs read from each item.
     columns: Sequence[tuple[str, str]] = (("ID", "id"), ("NAME", "name"))
 

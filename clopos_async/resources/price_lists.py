@@ -18,22 +18,12 @@ from typing import Any
 from ..models.page import Page
 from ..models.price_lists import Price, PriceList
 from ..pagination import AsyncPaginator
-from ..query import FilterValue
 from ..requester import Requester
-from ..validators import check_instance, check_non_empty_str, invalid
-from ..versions import ApiVersion
+from ..validators import check_instance
 from .base import PlainResource, Resource
-from .declaration import Listing, Param, ResourceSpec, ids
+from .declaration import Listing, ResourceSpec, field_names, ids
 
 __all__ = ["PRICES", "PRICE_LISTS", "PriceLists"]
-
-
-def _selects(_: ApiVersion, name: str, value: Any) -> FilterValue:
-    """``selects``: the fields to answer with, sent as one comma list."""
-    fields = [value] if isinstance(value, str) else value
-    if not isinstance(fields, (list, tuple)) or not fields:
-        invalid(name, "a field name or a non-empty list of them", value)
-    return ",".join(check_non_empty_str(name, field) for field in fields)
 
 
 PRICE_LISTS = ResourceSpec(
@@ -41,7 +31,7 @@ PRICE_LISTS = ResourceSpec(
     model=PriceList,
     listing=Listing(default_limit=50, max_limit=999, with_values=("prices",),
                     sort_fields=("id", "name", "created_at"), nested_sort=True,
-                    params={"selects": Param(_selects, top_level=True)}),
+                    params={"selects": field_names()}),
     columns=(("ID", "id"), ("NAME", "name"), ("DESCRIPTION", "description"),
              ("STATUS", "status"), ("CREATED_AT", "created_at")),
 )

@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from datetime import datetime, timezone
 from typing import Any, Literal
 
+from .catalogue import MODIFIERS, SOLD
 from .timestamps import format_iso, format_space
 
 __all__ = ["DEFAULT_NOW", "SPOILERS", "make_order", "make_orders", "spoil_order"]
@@ -33,19 +34,9 @@ Flavour = Literal["v1", "v2"]
 
 _VENUES = (1, 2)
 _SALE_TYPES = (1, 2, 3)  # 1 in-house, 2 delivery, 3 takeaway
-# (product_id, name, price): prices mix whole and fractional amounts like the docs' examples.
-_CATALOG = (
-    (51, "Pizza", 8.5),
-    (101, "Pizza Margherita", 9.0),
-    (140, "Göbələk şorbası", 4.0),  # noqa: RUF001 (the docs' Azerbaijani name, on purpose)
-    (7, "Lahmacun", 3.5),
-    (12, "Çay", 1.0),
-    (33, "Burger", 6.75),
-    (44, "Caesar Salad", 5.25),
-    (58, "Adana Kebab", 12.0),
-    (1, "Mega Dürüm Menü Alana Çiğ Köfte Dürüm", 0.0),
-)
-_MODIFIERS = ((187, "Extra Cheese", 0.5), (201, "Spicy Sauce", 0.0), (305, "Large", 1.5))
+# (product_id, name, price) of the catalogue's products orders sell, and their modifiers.
+_CATALOG = tuple((pid, name, price) for pid, name, price, *_ in SOLD)
+_MODIFIERS = MODIFIERS
 _NAMES = ("Rahid Akhundzada", "John Doe", "Aysel Mammadova", "Leyla Aliyeva", "Murad Huseynov")
 _ADDRESSES = ("123 Main St", "28 May 4", "Nizami 10, apt 5", None)
 _COMMENTS = (None, "", "Leave at the door", "No onions", "Call on arrival")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections import OrderedDict
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -22,7 +22,6 @@ __all__ = [
     "SORT_FIELDS",
     "ListQuery",
     "SelectionCache",
-    "parse_filters",
     "parse_list_query",
     "parse_relations",
     "render_order",
@@ -120,10 +119,10 @@ def _date_bound(values: list[Any], index: int) -> float | None:
     return start + index * 86_400  # date[1] is inclusive: up to the next midnight
 
 
-def parse_filters(
-    value: Any, fields: Collection[str] = FILTER_FIELDS
+def _parse_filters(
+    value: Any, fields: frozenset[str] = FILTER_FIELDS
 ) -> tuple[tuple[str, frozenset[str]], ...]:
-    """``filters[N][0]=field&filters[N][1]=value`` tuples over ``fields`` (a list value: IN)."""
+    """``filters[N][0]=field&filters[N][1]=value`` (or ``[1][M]``: IN) as (field, values)."""
     if value is None or value == "":
         return ()
     entries = _as_list(value)
@@ -189,7 +188,7 @@ def parse_list_query(params: dict[str, Any], rules: ApiRules) -> ListQuery:
         date_to=date_to,
         sort_field=sort_field,
         descending=descending,
-        filters=parse_filters(params.get("filters")),
+        filters=_parse_filters(params.get("filters")),
     )
 
 

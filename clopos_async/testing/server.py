@@ -9,6 +9,8 @@ Both versions' routes are served at once, under one base URL::
     PUT  {url}/orders/{id}   v1 ignore         PUT  {url}/v2/orders/{id}   v2 ignore
     GET  {url}/sale-types    v1 sale types     GET  {url}/v2/sale-types    v2 sale types
                              (a bare JSON array)                            (paginated)
+    GET  {url}[/v2]/products, products/{id}, products/stop-list, categories,
+         categories/{id}, stations, stations/{id}: the seeded catalogue (``testing.catalogue``)
 
 ``api_version`` only picks which credentials ``credentials`` shows, the default version of
 ``issue_token()``, and the flavour of the generated orders (v1: mostly ``Y-m-d H:i:s``
@@ -53,6 +55,8 @@ from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 
 from .auth import AuthApi, TokenRegistry, auth_middleware
+from .catalogue import make_categories, make_products, make_stations, make_stop_list
+from .catalogue_api import PRODUCT_GET_RELATIONS, PRODUCT_RELATIONS, Catalogue
 from .config import V1_RULES, V2_RULES, ApiVersion, FakeConfig
 from .counters import FakeCounters, counting_middleware
 from .credentials import FakeCredentials
@@ -61,7 +65,7 @@ from .faults import FaultInjector, FaultPlan
 from .listing import SelectionCache
 from .orders_api import OrdersApi
 from .quota import Quota, QuotaGate, auth_ip_key, tenant_key
-from .reference_api import ReferenceApi, ReferenceRules, Shape
+from .reference_api import ReferenceApi, ReferenceRules, Shape, embed, filter_and_sort
 from .reference_data import (
     PRICE_LIST_SORTS,
     catalog_product,
@@ -94,6 +98,10 @@ class FakeClopos:
     ``faults`` (a ``FaultPlan``), ``quota`` (a ``Quota`` per token tenant) and ``auth_quota``
     (a ``Quota`` per client IP on /auth); ``unstructurable`` (a share of the generated orders
     spoiled so that the models cannot type them, see ``testing.data.spoil_order``).
+
+    The seeded catalogue (products, stop list, categories, stations; ``testing.catalogue``)
+    is ``fake.catalogue``, the same for both versions; ``set_stop_limit`` changes the stop
+    list as the POS would.
 
     Example:
         >>> flaky = FakeClopos(faults=FaultPlan.mixed(0.3, seed=7, max_consecutive=2),
@@ -156,6 +164,9 @@ class FakeClopos:
             version: make_sale_types(self.config.venues, flavour=version)
             for version in ("v1", "v2")
         }
+        # The catalogue (products, stop list, categories, stations), shared by both versions.
+        self.catalogue = Catalogue(make_categories(), make_stations(), make_products(),
+                                   make_stop_list())
         venues = self.config.venues
         self.venues = {v: make_venues(venues, flavour=v) for v in _VERSIONS}
         self.users = {v: make_users(flavour=v) for v in _VERSIONS}
@@ -321,6 +332,19 @@ class FakeClopos:
             raise KeyError(order_id)
         return self._store.set_status(order, status, receipt=receipt)
 
+    def set_stop_limit(self, product_id: int, limit: int | float | None) -> None:
+        """Put a product on the stop list with ``limit`` left (0: unavailable), change its
+        limit, or take it off (``limit=None``), as the POS would; the entry is stamped now
+        (epoch milliseconds). Raises KeyError for a product the catalogue does not have.
+
+        Example:
+            >>> fake = FakeClopos(orders=0)
+            >>> fake.set_stop_limit(12, 0)
+            >>> [row["id"] for row in fake.catalogue.stop_list]
+            [140, 58, 12]
+        """
+        self.catalogue.set_stop_limit(product_id, limit)
+
     def touch(self) -> None:
         """Tell the server order dicts were edited in place (drops cached list results)."""
         self._store.touch()
@@ -353,15 +377,45 @@ class FakeClopos:
                               version: ApiVersion) -> None:
         # PEER-PY: 20 by default, 1..100; v1 has a documented bare-array answer (§4.10).
         sale_types = ReferenceApi(
-            version, ReferenceRules(limit_default=20, limit_max=100,
-                                    shapes={"v1": "bare", "v2": "total"}),
+            version, ReferenceRules(limit_default=20, limit_max=100, bare_array_on_v1=True),
             lambda: self.sale_types[version],
         )
         app.router.add_get(f"{prefix}/sale-types", sale_types.list_items,
                            name=f"{version}.sale_types")
+        self._add_catalogue_routes(app, prefix, version)
         self._add_people_and_places(app, prefix, version)
         if version == "v2":
             self._add_price_list_routes(app, prefix)
+
+    def _add_catalogue_routes(self, app: web.Application, prefix: str,
+                              version: ApiVersion) -> None:
+        # REFERENCE §4.4 to §4.7; the stop list before products/{id}, which would match it.
+        catalogue = self.catalogue
+        app.router.add_get(f"{prefix}/products/stop-list", catalogue.stop_list_route,
+                           name=f"{version}.stop_list")
+        resources = (
+            ("products", ReferenceApi(
+                version, ReferenceRules(limit_default=50, limit_max=100,
+                                        relations=PRODUCT_RELATIONS,
+                                        get_relations=PRODUCT_GET_RELATIONS,
+                                        not_found="Product not found"),
+                lambda: catalogue.products, select=catalogue.select_products,
+                render=catalogue.render_product, find=catalogue.find_product)),
+            ("categories", ReferenceApi(
+                version, ReferenceRules(limit_default=50, limit_max=999,
+                                        not_found="Category not found"),
+                lambda: catalogue.categories, select=catalogue.select_categories,
+                render=catalogue.render_category, find=catalogue.find_category)),
+            ("stations", ReferenceApi(
+                version, ReferenceRules(limit_default=50, limit_max=200,
+                                        not_found="Station not found"),
+                lambda: catalogue.stations, select=catalogue.select_stations,
+                find=catalogue.find_station)),
+        )
+        for name, api in resources:
+            app.router.add_get(f"{prefix}/{name}", api.list_items, name=f"{version}.{name}")
+            app.router.add_get(f"{prefix}/{name}/{{item_id}}", api.get_item,
+                               name=f"{version}.{name}_item")
 
     def _add_people_and_places(self, app: web.Application, prefix: str,
                                version: ApiVersion) -> None:
@@ -372,9 +426,11 @@ class FakeClopos:
         app.router.add_get(f"{prefix}/venues", venues.list_items, name=f"{version}.venues")
         users = ReferenceApi(version, ReferenceRules(
             limit_default=20, limit_max=100, not_found="User not found",
-        ), lambda: self.users[version])
+        ), lambda: self.users[version], find=lambda user_id: next(
+            (user for user in self.users[version] if user["id"] == user_id), None))
         app.router.add_get(f"{prefix}/users", users.list_items, name=f"{version}.users")
-        app.router.add_get(f"{prefix}/users/{{id}}", users.get_item, name=f"{version}.user")
+        app.router.add_get(f"{prefix}/users/{{item_id}}", users.get_item,
+                           name=f"{version}.users_item")
         methods = ReferenceApi(version, ReferenceRules(limit_default=20, limit_max=100),
                                lambda: self.payment_methods[version])
         app.router.add_get(f"{prefix}/payment-methods", methods.list_items,
@@ -391,21 +447,25 @@ class FakeClopos:
     def _add_price_list_routes(self, app: web.Application, prefix: str) -> None:
         # REFERENCE §4.12: 1..999, {data, pagination} with no `success`, nested asc/desc sort.
         shapes: dict[ApiVersion, Shape] = {"v2": "data_pagination"}
-        lists = ReferenceApi("v2", ReferenceRules(
-            limit_default=50, limit_max=999, shapes=shapes, sort_fields=PRICE_LIST_SORTS,
-            nested_sort=True,
-            relations={"prices": lambda row: [p for p in self.prices
-                                              if p["list_id"] == row["id"]]},
-        ), lambda: self.price_lists)
-        prices = ReferenceApi("v2", ReferenceRules(
-            limit_default=50, limit_max=999, shapes=shapes,
-            filter_fields=("id", "product_id", "list_id"),
-            relations={
+        lists = ReferenceApi(
+            "v2", ReferenceRules(limit_default=50, limit_max=999, shapes=shapes,
+                                 relations=("prices",)),
+            lambda: self.price_lists,
+            select=filter_and_sort(sorts=PRICE_LIST_SORTS, nested_sort=True),
+            render=embed({"prices": lambda row: [p for p in self.prices
+                                                 if p["list_id"] == row["id"]]}),
+        )
+        prices = ReferenceApi(
+            "v2", ReferenceRules(limit_default=50, limit_max=999, shapes=shapes,
+                                 relations=("product", "list")),
+            lambda: self.prices,
+            select=filter_and_sort(filters=("id", "product_id", "list_id")),
+            render=embed({
                 "product": lambda row: catalog_product(row["product_id"]),
                 "list": lambda row: next((pl for pl in self.price_lists
                                           if pl["id"] == row["list_id"]), None),
-            },
-        ), lambda: self.prices)
+            }),
+        )
         # The fixed path first: otherwise nothing else could be named "prices".
         app.router.add_get(f"{prefix}/price-lists/prices", prices.list_items,
                            name="v2.price_list_prices")
