@@ -56,7 +56,8 @@ RESOURCE_COMMANDS: dict[str, ResourceSpec[Any]] = {
 }
 
 # Command name -> {action: (declaration, method of the command's resource that lists it)}:
-# declared listings below a resource (``price-lists prices``), shown like ``list``.
+# declared listings below a resource (``price-lists prices``), shown like ``list`` and
+# exported by ``export-<action>`` like ``export``.
 SUB_LISTINGS: dict[str, dict[str, tuple[ResourceSpec[Any], str]]] = {
     "price-lists": {"prices": (PRICES, "prices")},
 }
@@ -155,6 +156,7 @@ def actions_for(command: str) -> dict[str, Action]:
         actions["get"] = _getter(spec)
     for action, (sub, method) in SUB_LISTINGS.get(command, {}).items():
         actions[action] = _lister(sub, _opener(sub, method, parent=spec))
+        actions[f"export-{action}"] = _exporter(sub, _opener(sub, method, parent=spec))
     actions.update({name: extra[2] for name, extra in EXTRA_ACTIONS.get(command, {}).items()})
     return actions
 
@@ -195,6 +197,14 @@ def _add_lister(actions: argparse._SubParsersAction[argparse.ArgumentParser], na
                      help="one per line, as the API sent them")
 
 
+def _add_exporter(actions: argparse._SubParsersAction[argparse.ArgumentParser], name: str,
+                  spec: ResourceSpec[Any], *, flags: argparse.ArgumentParser,
+                  parse_filter: Callable[[str], Any]) -> None:
+    export = actions.add_parser(name, parents=[flags], help=f"write every {spec.label} to a file")
+    _listing_flags(export, spec, parse_filter)
+    add_export_flags(export, noun=spec.label)
+
+
 def add_resource_parsers(
     commands: argparse._SubParsersAction[argparse.ArgumentParser],
     *,
@@ -210,12 +220,11 @@ def add_resource_parsers(
         parser = commands.add_parser(command, help=f"list or export {spec.label}")
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
         _add_lister(actions, "list", spec, flags=flags, parse_filter=parse_filter)
+        _add_exporter(actions, "export", spec, flags=flags, parse_filter=parse_filter)
         for action, (sub, _) in SUB_LISTINGS.get(command, {}).items():
             _add_lister(actions, action, sub, flags=flags, parse_filter=parse_filter)
-        export = actions.add_parser("export", parents=[flags],
-                                    help=f"write every {spec.label[:-1]} to a file")
-        _listing_flags(export, spec, parse_filter)
-        add_export_flags(export, noun=spec.label)
+            _add_exporter(actions, f"export-{action}", sub, flags=flags,
+                          parse_filter=parse_filter)
         if spec.gettable:
             get = actions.add_parser("get", parents=[flags],
                                      help=f"print one of the {spec.label} as JSON")
