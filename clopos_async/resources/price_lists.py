@@ -25,7 +25,6 @@ from .declaration import Listing, ResourceSpec, field_names, ids
 
 __all__ = ["PRICES", "PRICE_LISTS", "PriceLists"]
 
-
 PRICE_LISTS = ResourceSpec(
     name="price_lists",
     model=PriceList,
@@ -57,9 +56,9 @@ class PriceLists(PlainResource[PriceList]):
             print(price.product_id, price.price)
     """
 
-    def __init__(self, requester: Requester, spec: ResourceSpec[PriceList] = PRICE_LISTS) -> None:
-        super().__init__(requester, spec)
-        self._prices = Resource(requester, PRICES)
+    def __init__(self, requester: Requester) -> None:
+        super().__init__(requester, PRICE_LISTS)
+        self._prices = Resource(requester, PRICES)  # the listing below: price-lists/prices
 
     @staticmethod
     def _with_prices(with_prices: bool, arguments: dict[str, Any]) -> dict[str, Any]:
