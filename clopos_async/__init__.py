@@ -39,6 +39,7 @@ from .errors import (
 )
 from .idempotency import idempotency_key_of, new_idempotency_key
 from .models.categories import Category
+from .models.customer_groups import CustomerGroup
 from .models.enums import DiscountType, OrderStatus
 from .models.new_order import NewOrder, NewOrderCustomer, NewOrderModifier, NewOrderProduct
 from .models.orders import (
@@ -57,6 +58,8 @@ from .models.orders import (
     SnapshotProduct,
 )
 from .models.page import DegradedItem, Page
+from .models.payment_methods import PaymentBalance, PaymentMethod, PaymentService
+from .models.price_lists import Price, PriceList, PriceListRef
 from .models.products import (
     ModificatorGroup,
     Product,
@@ -71,6 +74,8 @@ from .models.products import (
 from .models.sale_types import SaleType
 from .models.stations import Station
 from .models.stop_list import StopListChange, StopListEntry
+from .models.users import User
+from .models.venues import Venue
 from .pagination import AsyncPaginator, PaginationError
 from .ratelimit import RateLimitState
 from .reply import APIResponse, Reply
@@ -99,6 +104,7 @@ __all__ = [
     "ClientConfig",
     "CloposError",
     "ConflictError",
+    "CustomerGroup",
     "DegradedItem",
     "Discount",
     "DiscountType",
@@ -125,7 +131,13 @@ __all__ = [
     "OutcomeUnknownError",
     "Page",
     "PaginationError",
+    "PaymentBalance",
+    "PaymentMethod",
+    "PaymentService",
     "PermissionDeniedError",
+    "Price",
+    "PriceList",
+    "PriceListRef",
     "Product",
     "ProductCode",
     "ProductModifier",
@@ -149,6 +161,8 @@ __all__ = [
     "TimerPrice",
     "TimerSetting",
     "UnprocessableEntityError",
+    "User",
+    "Venue",
     "__version__",
     "idempotency_key_of",
     "new_idempotency_key",

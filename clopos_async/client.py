@@ -33,17 +33,26 @@ from .errors import CloposError, RateLimitError
 from .hooks import Hook, RequestEvent, ResponseEvent, RetryEvent, call_hook
 from .idempotency import attach_key, new_idempotency_key
 from .models.categories import Category
+from .models.customer_groups import CustomerGroup
+from .models.payment_methods import PaymentMethod
 from .models.sale_types import SaleType
 from .models.stations import Station
+from .models.users import User
+from .models.venues import Venue
 from .quota_headers import RateLimit
 from .ratelimit import AdmissionGate, RateLimitState
 from .reply import Reply
 from .resources.base import PlainResource
 from .resources.categories import CATEGORIES
+from .resources.customer_groups import CUSTOMER_GROUPS
 from .resources.orders import OrdersResource
+from .resources.payment_methods import PAYMENT_METHODS
+from .resources.price_lists import PriceLists
 from .resources.products import ProductsResource
 from .resources.sale_types import SALE_TYPES
 from .resources.stations import STATIONS
+from .resources.users import USERS
+from .resources.venues import VENUES
 from .retry import RetryPolicy, call_with_retries
 from .shared_quota import QuotaStore, shared_gate
 from .timeout import Timeout
@@ -147,6 +156,11 @@ class AsyncClopos:
         # Resources hold the client only as a `Requester`; a view gets its own set.
         self.orders = OrdersResource(self)
         self.sale_types: PlainResource[SaleType] = PlainResource(self, SALE_TYPES)
+        self.venues: PlainResource[Venue] = PlainResource(self, VENUES)
+        self.users: PlainResource[User] = PlainResource(self, USERS)
+        self.payment_methods: PlainResource[PaymentMethod] = PlainResource(self, PAYMENT_METHODS)
+        self.customer_groups: PlainResource[CustomerGroup] = PlainResource(self, CUSTOMER_GROUPS)
+        self.price_lists = PriceLists(self)  # v2 only
         self.products = ProductsResource(self)
         self.categories: PlainResource[Category] = PlainResource(self, CATEGORIES)
         self.stations: PlainResource[Station] = PlainResource(self, STATIONS)

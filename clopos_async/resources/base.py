@@ -173,6 +173,7 @@ class Resource(Generic[T]):
             date_to=date_to,
             sort=sort,
             filters=typed or filters,
+            nested_sort=listing.nested_sort,
         )
         return limit, query
 
