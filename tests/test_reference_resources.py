@@ -22,6 +22,7 @@ from clopos_async import (
     PaymentMethod,
     Price,
     PriceList,
+    Product,
     User,
     Venue,
 )
@@ -165,8 +166,9 @@ async def test_every_documented_example_decodes(version: str) -> None:
         assert lists[0].status is True and lists[0].description is None
         assert lists[0].prices == (Price(id=7, list_id=1, product_id=51, price=Decimal("8.5")),)
         prices = await c.price_lists.prices(list_id=1, with_=["product", "list"]).collect()
-        assert prices[0].price == Decimal("8.50") and prices[0].product == {"id": 51,
-                                                                           "name": "Pizza"}
+        product = prices[0].product
+        assert prices[0].price == Decimal("8.50") and isinstance(product, Product)
+        assert (product.id, product.name) == (51, "Pizza")
         assert prices[0].price_list is not None and prices[0].price_list.status is True
 
 
@@ -216,7 +218,9 @@ async def test_price_list_sort_and_price_filters_reach_the_wire(request_log: Req
         prices = await clopos.price_lists.prices(list_id=2, product_id=[51, 7],
                                                  with_="product").collect()
         assert [(p.list_id, p.product_id) for p in prices] == [(2, 51), (2, 7)]
-        assert prices[0].product == {"id": 51, "name": "Pizza", "price": 8.5}
+        product = prices[0].product
+        assert product is not None and (product.id, product.name, product.price) == (
+            51, "Pizza", Decimal("8.5"))
     sent = [list(r.query.items()) for r in request_log.requests if "price-lists" in r.path]
     assert sent[0] == [("page", "1"), ("limit", "50"), ("sort[0][0]", "name"),
                        ("sort[0][1]", "desc")]

@@ -13,6 +13,7 @@ from decimal import Decimal
 import attrs
 
 from .fields import wire
+from .products import Product
 
 __all__ = ["Price", "PriceList", "PriceListRef"]
 
@@ -29,14 +30,14 @@ class PriceListRef:
 
 @attrs.frozen(kw_only=True)
 class Price:
-    """One product's price in one price list. ``product`` is kept as sent (a product object,
-    with ``with_=["product"]``), ``price_list`` is the embedded ``list`` (``with_=["list"]``)."""
+    """One product's price in one price list. ``product`` is the embedded product (with
+    ``with_=["product"]``), ``price_list`` the embedded ``list`` (``with_=["list"]``)."""
 
     id: int | str
     list_id: int | str | None = None
     product_id: int | str | None = None
     price: Decimal | None = None
-    product: object = None
+    product: Product | None = None
     price_list: PriceListRef | None = attrs.field(default=None, metadata=wire("list"))
 
 
