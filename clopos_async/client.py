@@ -85,6 +85,8 @@ class AsyncClopos:
     ``token=`` to use a token you already have. ``session=`` lends the client an
     ``aiohttp.ClientSession`` that it will use but never close. A listed item that does not
     fit its model comes through degraded (see ``Page.degraded``); ``strict=True`` raises.
+    While a listing runs, the cyclic garbage collector runs less often (see
+    ``AsyncPaginator.pages``); ``relax_gc=False`` leaves it untouched for every listing.
     Every other keyword is a `ClientConfig` field (``config=`` takes a whole one instead).
     ``shared_quota=`` (a ``redis://`` URL or a ``QuotaStore``) makes every process of the
     tenant share one rate-limit budget (``pip install 'clopos-async[redis]'``); like
@@ -112,6 +114,7 @@ class AsyncClopos:
         on_response: Hook[ResponseEvent] | None = None,
         on_retry: Hook[RetryEvent] | None = None,
         strict: bool = False,
+        relax_gc: bool = True,
         config: ClientConfig | None = None,
         shared_quota: str | QuotaStore | None = None,
     ) -> None:
@@ -123,6 +126,7 @@ class AsyncClopos:
                 retry=retry if retry is not None else RetryPolicy(),
                 max_concurrency=max_concurrency, max_response_bytes=max_response_bytes,
                 retry_ambiguous_writes=retry_ambiguous_writes, strict=strict,
+                relax_gc=relax_gc,
                 on_request=on_request, on_response=on_response, on_retry=on_retry,
             )  # fmt: skip
         check_instance("config", config, ClientConfig)
@@ -175,6 +179,11 @@ class AsyncClopos:
     def strict(self) -> bool:
         """Whether a listed item that does not fit its model raises (else: degraded)."""
         return self._config.strict
+
+    @property
+    def relax_gc(self) -> bool:
+        """Whether listings relax the cyclic garbage collector while they run."""
+        return self._config.relax_gc
 
     @property
     def base_url(self) -> str:
