@@ -39,6 +39,7 @@ from .errors import (
 )
 from .idempotency import idempotency_key_of, new_idempotency_key
 from .models.categories import Category
+from .models.customer_groups import CustomerGroup
 from .models.customers import Customer, CustomerBalance, Gender, NewCustomer
 from .models.enums import DiscountType, OrderStatus
 from .models.new_order import NewOrder, NewOrderCustomer, NewOrderModifier, NewOrderProduct
@@ -59,6 +60,8 @@ from .models.orders import (
     SnapshotProduct,
 )
 from .models.page import DegradedItem, Page
+from .models.payment_methods import PaymentBalance, PaymentMethod, PaymentService
+from .models.price_lists import Price, PriceList, PriceListRef
 from .models.products import (
     ModificatorGroup,
     Product,
@@ -81,6 +84,8 @@ from .models.receipts import (
 from .models.sale_types import SaleType
 from .models.stations import Station
 from .models.stop_list import StopListChange, StopListEntry
+from .models.users import User
+from .models.venues import Venue
 from .pagination import AsyncPaginator, PaginationError
 from .ratelimit import RateLimitState
 from .reply import APIResponse, Reply
@@ -112,6 +117,7 @@ __all__ = [
     "ConflictError",
     "Customer",
     "CustomerBalance",
+    "CustomerGroup",
     "DegradedItem",
     "Discount",
     "DiscountType",
@@ -142,7 +148,13 @@ __all__ = [
     "OutcomeUnknownError",
     "Page",
     "PaginationError",
+    "PaymentBalance",
+    "PaymentMethod",
+    "PaymentService",
     "PermissionDeniedError",
+    "Price",
+    "PriceList",
+    "PriceListRef",
     "Product",
     "ProductCode",
     "ProductModifier",
@@ -173,6 +185,8 @@ __all__ = [
     "TimerPrice",
     "TimerSetting",
     "UnprocessableEntityError",
+    "User",
+    "Venue",
     "__version__",
     "idempotency_key_of",
     "new_idempotency_key",

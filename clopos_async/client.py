@@ -33,19 +33,28 @@ from .errors import CloposError, RateLimitError
 from .hooks import Hook, RequestEvent, ResponseEvent, RetryEvent, call_hook
 from .idempotency import attach_key, new_idempotency_key
 from .models.categories import Category
+from .models.customer_groups import CustomerGroup
+from .models.payment_methods import PaymentMethod
 from .models.sale_types import SaleType
 from .models.stations import Station
+from .models.users import User
+from .models.venues import Venue
 from .quota_headers import RateLimit
 from .ratelimit import AdmissionGate, RateLimitState
 from .reply import Reply
 from .resources.base import PlainResource
 from .resources.categories import CATEGORIES
+from .resources.customer_groups import CUSTOMER_GROUPS
 from .resources.customers import CustomersResource
 from .resources.orders import OrdersResource
+from .resources.payment_methods import PAYMENT_METHODS
+from .resources.price_lists import PriceLists
 from .resources.products import ProductsResource
 from .resources.receipts import ReceiptsResource
 from .resources.sale_types import SALE_TYPES
 from .resources.stations import STATIONS
+from .resources.users import USERS
+from .resources.venues import VENUES
 from .retry import RetryPolicy, call_with_retries
 from .shared_quota import QuotaStore, shared_gate
 from .timeout import Timeout
@@ -78,6 +87,8 @@ class AsyncClopos:
     ``token=`` to use a token you already have. ``session=`` lends the client an
     ``aiohttp.ClientSession`` that it will use but never close. A listed item that does not
     fit its model comes through degraded (see ``Page.degraded``); ``strict=True`` raises.
+    While a listing runs, the cyclic garbage collector runs less often (see
+    ``AsyncPaginator.pages``); ``relax_gc=False`` leaves it untouched for every listing.
     Every other keyword is a `ClientConfig` field (``config=`` takes a whole one instead).
     ``shared_quota=`` (a ``redis://`` URL or a ``QuotaStore``) makes every process of the
     tenant share one rate-limit budget (``pip install 'clopos-async[redis]'``); like
@@ -105,6 +116,7 @@ class AsyncClopos:
         on_response: Hook[ResponseEvent] | None = None,
         on_retry: Hook[RetryEvent] | None = None,
         strict: bool = False,
+        relax_gc: bool = True,
         config: ClientConfig | None = None,
         shared_quota: str | QuotaStore | None = None,
     ) -> None:
@@ -116,6 +128,7 @@ class AsyncClopos:
                 retry=retry if retry is not None else RetryPolicy(),
                 max_concurrency=max_concurrency, max_response_bytes=max_response_bytes,
                 retry_ambiguous_writes=retry_ambiguous_writes, strict=strict,
+                relax_gc=relax_gc,
                 on_request=on_request, on_response=on_response, on_retry=on_retry,
             )  # fmt: skip
         check_instance("config", config, ClientConfig)
@@ -147,6 +160,11 @@ class AsyncClopos:
         self.sale_types: PlainResource[SaleType] = PlainResource(self, SALE_TYPES)
         self.receipts = ReceiptsResource(self)
         self.customers = CustomersResource(self)
+        self.venues: PlainResource[Venue] = PlainResource(self, VENUES)
+        self.users: PlainResource[User] = PlainResource(self, USERS)
+        self.payment_methods: PlainResource[PaymentMethod] = PlainResource(self, PAYMENT_METHODS)
+        self.customer_groups: PlainResource[CustomerGroup] = PlainResource(self, CUSTOMER_GROUPS)
+        self.price_lists = PriceLists(self)  # v2 only
         self.products = ProductsResource(self)
         self.categories: PlainResource[Category] = PlainResource(self, CATEGORIES)
         self.stations: PlainResource[Station] = PlainResource(self, STATIONS)
@@ -165,6 +183,11 @@ class AsyncClopos:
     def strict(self) -> bool:
         """Whether a listed item that does not fit its model raises (else: degraded)."""
         return self._config.strict
+
+    @property
+    def relax_gc(self) -> bool:
+        """Whether listings relax the cyclic garbage collector while they run."""
+        return self._config.relax_gc
 
     @property
     def base_url(self) -> str:

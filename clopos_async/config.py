@@ -97,6 +97,9 @@ class ClientConfig:
     retry_ambiguous_writes: bool = attrs.field(default=False, validator=_bool)
     # A listed item that does not fit its model raises instead of coming through degraded.
     strict: bool = attrs.field(default=False, validator=_bool)
+    # Listings make the cyclic GC run less often while they run (`gc_scope.relaxed_gc`);
+    # False leaves the collector exactly as the application set it, for every listing.
+    relax_gc: bool = attrs.field(default=True, validator=_bool)
     on_request: Hook[RequestEvent] | None = attrs.field(default=None, repr=False)
     on_response: Hook[ResponseEvent] | None = attrs.field(default=None, repr=False)
     on_retry: Hook[RetryEvent] | None = attrs.field(default=None, repr=False)

@@ -1,15 +1,17 @@
-"""Streaming order writers (JSONL, CSV) and an atomic output file.
+"""Streaming export writers (JSONL, CSV) for any resource's pages, and an atomic output file.
 
-Used by ``clopos-async orders export``. A writer takes one `Page` at a time, so memory stays
-bounded by a page however long the listing is.
+Used by every ``clopos-async <resource> export`` (orders included), through one command
+(`cli.export_command`). A writer takes one `Page` at a time, so memory stays bounded by a
+page however long the listing is.
 
-JSONL: one order per line, exactly as the API sent it (the page's raw JSON, not the typed
+JSONL: one item per line, exactly as the API sent it (the page's raw JSON, not the typed
 model, which drops fields it does not know): numbers stay JSON numbers, timestamps stay the
 strings the server sent, key order is kept. UTF-8, non-ASCII written as is.
 
-CSV: a header, then one row per order, built from the typed `Order`. Money is a plain decimal
-string (``16.2000``), datetimes are ISO 8601 in UTC with ``Z``, a missing value is empty.
-The columns, in this stable order:
+CSV: a header, then one row per item, built from the typed model by a `CsvLayout`: orders'
+is `ORDER_CSV` (below); a declared resource's comes from its ``columns`` (`columns_layout`).
+Money is a plain decimal string (``16.2000``), datetimes are ISO 8601 in UTC with ``Z``,
+booleans ``true``/``false``, a missing value is empty. The order columns, in this stable order:
 
 ==================  ===================================================================
 id                  order id
@@ -44,23 +46,31 @@ from __future__ import annotations
 
 import csv
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Literal, Protocol, TextIO
+from typing import Any, Generic, Literal, Protocol, TextIO, TypeVar
 
-from . import Order, Page
+import attrs
+
 from .display import format_value
 from .dumping import dump_json
+from .models.orders import Order
+from .models.page import Page
 from .output_file import AtomicOutput  # where it lived first; kept importable from here
 
 __all__ = [
     "CSV_COLUMNS",
+    "ORDER_CSV",
     "AtomicOutput",
+    "CsvLayout",
     "CsvWriter",
     "ExportFormat",
     "JsonlWriter",
     "OrderWriter",
+    "PageWriter",
+    "column_value",
     "columns_help",
+    "columns_layout",
     "csv_row",
     "format_for_path",
     "make_writer",
@@ -68,6 +78,7 @@ __all__ = [
 ]
 
 ExportFormat = Literal["jsonl", "csv"]
+T = TypeVar("T")
 
 # (column, what it holds): the header order; `--help` of `orders export` prints this table.
 CSV_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -142,16 +153,46 @@ def csv_row(order: Order) -> list[str]:
     return [format_value(value) for value in values]
 
 
-def page_raw_items(page: Page[Order]) -> list[Any]:
-    """The page's orders as the API sent them: the one place that knows where raw JSON lives.
+@attrs.frozen
+class CsvLayout(Generic[T]):
+    """The CSV columns of one kind of item: the header, and the cells of one item."""
+
+    header: Sequence[str]
+    row: Callable[[T], list[str]]
+
+
+# The orders' layout: the columns above, read by `csv_row`.
+ORDER_CSV: CsvLayout[Order] = CsvLayout([name for name, _ in CSV_COLUMNS], csv_row)
+
+
+def column_value(item: object, path: str) -> object:
+    """The value a column names: an attribute, or a dotted path (``balance.type``) through
+    nested models; None where a step is missing."""
+    value: object = item
+    for name in path.split("."):
+        value = getattr(value, name, None)
+        if value is None:
+            return None
+    return value
+
+
+def columns_layout(columns: Sequence[tuple[str, str]]) -> CsvLayout[Any]:
+    """The layout of a declared resource's ``(header, attribute path)`` columns: the CSV header
+    is each column's attribute path, so the file names the model's fields."""
+    paths = [path for _, path in columns]
+    return CsvLayout(paths, lambda item: [format_value(column_value(item, p)) for p in paths])
+
+
+def page_raw_items(page: Page[Any]) -> list[Any]:
+    """The page's items as the API sent them: the one place that knows where raw JSON lives.
 
     `Page.raw_items` is parallel to `Page.items`; a mismatch means the raw JSON is missing,
-    and exporting the typed orders instead would silently lose fields.
+    and exporting the typed items instead would silently lose fields.
     """
     raw = page.raw_items
     if len(raw) != len(page.items):
         raise RuntimeError(
-            f"page {page.page}: {len(page.items)} orders but {len(raw)} raw JSON items; "
+            f"page {page.page}: {len(page.items)} items but {len(raw)} raw JSON items; "
             "cannot export losslessly"
         )
     return raw
@@ -160,41 +201,47 @@ def page_raw_items(page: Page[Order]) -> list[Any]:
 # -- writers ---------------------------------------------------------------------------
 
 
-class OrderWriter(Protocol):
-    """Writes pages of orders to an open text stream."""
+class PageWriter(Protocol):
+    """Writes pages of items to an open text stream."""
 
-    def write_page(self, page: Page[Order]) -> int:
-        """Write every order of ``page``; return how many were written."""
+    def write_page(self, page: Page[Any]) -> int:
+        """Write every item of ``page``; return how many were written."""
+
+
+OrderWriter = PageWriter  # the name it had when only orders were exported
 
 
 class JsonlWriter:
-    """One raw order per line, compact, in the server's key order."""
+    """One raw item per line, compact, in the server's key order."""
 
     def __init__(self, stream: TextIO) -> None:
         self._stream = stream
 
-    def write_page(self, page: Page[Order]) -> int:
+    def write_page(self, page: Page[Any]) -> int:
         items = page_raw_items(page)
-        # One write per page: cheaper than one per order, and still bounded by a page.
+        # One write per page: cheaper than one per item, and still bounded by a page.
         self._stream.write("".join(dump_json(item) + "\n" for item in items))
         return len(items)
 
 
-class CsvWriter:
-    """A header at once, then one row per order (see the module docstring for the columns)."""
+class CsvWriter(Generic[T]):
+    """A header at once, then one row per item, as ``layout`` reads them."""
 
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(self, stream: TextIO, layout: CsvLayout[T]) -> None:
         self._csv = csv.writer(stream, lineterminator="\n")
-        self._csv.writerow([name for name, _ in CSV_COLUMNS])
+        self._row = layout.row
+        self._csv.writerow(layout.header)
 
-    def write_page(self, page: Page[Order]) -> int:
-        self._csv.writerows(csv_row(order) for order in page.items)
+    def write_page(self, page: Page[T]) -> int:
+        self._csv.writerows(self._row(item) for item in page.items)
         return len(page.items)
 
 
-def make_writer(fmt: ExportFormat, stream: TextIO) -> OrderWriter:
-    """The writer for ``fmt`` on ``stream``."""
-    return CsvWriter(stream) if fmt == "csv" else JsonlWriter(stream)
+def make_writer(
+    fmt: ExportFormat, stream: TextIO, layout: CsvLayout[Any] = ORDER_CSV
+) -> PageWriter:
+    """The writer for ``fmt`` on ``stream`` (CSV in ``layout``'s columns; orders' by default)."""
+    return CsvWriter(stream, layout) if fmt == "csv" else JsonlWriter(stream)
 
 
 def columns_help(columns: Sequence[tuple[str, str]] = CSV_COLUMNS) -> str:

@@ -138,11 +138,16 @@ def parse_sort(sort: str) -> tuple[str, int]:
     return field, direction
 
 
-def encode_sort(sort: str | None) -> QueryPairs:
-    """Encode ``sort="-created_at"`` as ``sort[0]=created_at&sort[1]=-1``."""
+def encode_sort(sort: str | None, *, nested: bool = False) -> QueryPairs:
+    """Encode ``sort="-created_at"`` as ``sort[0]=created_at&sort[1]=-1``.
+
+    ``nested`` is the price lists' form (REFERENCE §5 item 4): ``sort[0][0]=name&sort[0][1]=asc``.
+    """
     if sort is None:
         return []
     field, direction = parse_sort(sort)
+    if nested:
+        return [("sort[0][0]", field), ("sort[0][1]", "asc" if direction > 0 else "desc")]
     return [("sort[0]", field), ("sort[1]", str(direction))]
 
 
@@ -200,10 +205,12 @@ def encode_list_query(
     sort: str | None = None,
     filters: Filters | None = None,
     params: Sequence[tuple[str, str]] = (),
+    nested_sort: bool = False,
 ) -> QueryPairs:
     """Encode a list request's parameters in a fixed order (the order of the docs' examples).
 
-    ``params`` are further top-level keys (already spelled), sent after ``status``.
+    ``params`` are further top-level keys (already spelled), sent after ``status``;
+    ``nested_sort`` spells ``sort`` the price lists' way (see `encode_sort`).
     """
     pairs: QueryPairs = []
     if page is not None:
@@ -215,6 +222,6 @@ def encode_list_query(
     pairs += params
     pairs += encode_with(with_)
     pairs += encode_date_range(date_from, date_to)
-    pairs += encode_sort(sort)
+    pairs += encode_sort(sort, nested=nested_sort)
     pairs += encode_filters(filters)
     return pairs

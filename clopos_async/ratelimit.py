@@ -35,10 +35,10 @@ __all__ = ["MAX_CONCURRENCY", "AdmissionGate", "RateLimitState"]
 
 # How long requests wait for a probe's answer before sending another probe themselves.
 _PROBE_PATIENCE = 1.0
-# Our send times kept to predict when the server's sliding window frees a slot; covers the
-# v2 tenant quota (300 per minute) and more.
+# Our recent requests' times kept to predict when the server's sliding window frees a slot;
+# covers the v2 tenant quota (300 per minute) and more.
 _SEND_LOG = 1000
-# Slack between our send time and the server's arrival time.
+# Slack on top of the estimate: the server's clock and ours tick apart.
 _ARRIVAL_MARGIN = 0.02
 # Requests in flight at once, at most (one rule for the gate and `ClientConfig`).
 MAX_CONCURRENCY = 1000
@@ -87,7 +87,8 @@ class AdmissionGate:
         self._paused_until = 0.0
         self._probe_out = False
         self._changed = asyncio.Event()
-        self._sent: deque[float] = deque(maxlen=_SEND_LOG)  # when our recent requests left
+        # Per recent request, in send order: when it left, replaced by when it was answered.
+        self._sent: deque[list[float]] = deque(maxlen=_SEND_LOG)
         self._window: float | None = None
         self._coarse_reset = True
         self.pauses = 0  # how often senders were held back (for logs and tests)
@@ -113,12 +114,14 @@ class AdmissionGate:
                     functools.partial(self._check_wait, max_wait=max_wait), self._sleep
                 )
             probe = False if ticket is not None else await self._wait_for_budget(max_wait)
-            self._sent.append(self._clock())
+            stamp = [self._clock()]
+            self._sent.append(stamp)
             self._in_flight += 1
             try:
                 yield
             finally:
                 self._in_flight -= 1
+                stamp[0] = self._clock()  # the server counted it by now, however late it was
                 if shared is not None and ticket is not None:
                     await shared.answered(ticket)  # frees the slot for every process
                 if probe and self._probe_out:  # it failed without telling us anything
@@ -167,8 +170,14 @@ class AdmissionGate:
 
         Servers send ``RateLimit-Reset`` in whole seconds, rounded up, so the true reset lies
         up to a second earlier. With a sliding window, a slot frees when our request that
-        is ``limit`` sends old leaves the window; our own send times say when that is. The
-        estimate is kept within the second the server's rounding allows.
+        is ``limit`` sends old leaves the window. The server counted it somewhere between
+        its send and its answer: a busy server (50 brands at once, benchmarks/multi_brand.py)
+        counts requests up to a second after they left, so the send time is too early
+        (11.7 429s per 100 requests). Its answer time is never early, and taken in send order
+        (rather than the ``limit``-th latest answer, which skips the requests still in
+        flight and drew 3-6 429s per 100 in benchmarks/goodput.py) it costs no goodput; while
+        that request is in flight, its send time stands in. The estimate is kept within the
+        second the server's rounding allows.
         """
         reset_at = self._reset_at
         if reset_at is None:
@@ -176,7 +185,7 @@ class AdmissionGate:
         limit, window = self._limit, self._window
         if not self._coarse_reset or not limit or not window or len(self._sent) < limit:
             return reset_at
-        estimate = self._sent[-limit] + window + _ARRIVAL_MARGIN
+        estimate = self._sent[-limit][0] + window + _ARRIVAL_MARGIN
         return min(reset_at, max(estimate, reset_at - 1.0))
 
     def _notify(self) -> None:

@@ -25,6 +25,10 @@ class Requester(Protocol):
     def strict(self) -> bool:
         """Whether a listed item that does not fit its model raises (else it is degraded)."""
 
+    @property
+    def relax_gc(self) -> bool:
+        """Whether listings relax the cyclic garbage collector while they run."""
+
     async def request(
         self,
         method: str,

@@ -85,23 +85,24 @@ def _fail(expected: str, value: object) -> StructureError:
 
 
 # Prices and counts repeat across a listing; Decimal is immutable, so one instance per
-# distinct JSON number serves them all. Keyed by (type, value): 1 and 1.0 print differently.
-_DECIMALS: dict[tuple[type, Any], Decimal | None] = {}
+# distinct JSON number (or numeric string, e.g. orderTotal "16.2000") serves them all. One
+# table per JSON type: 1, 1.0 and "1" are equal or alike as keys but print differently.
+# Compiled functions look a number up here themselves and call the hook only on a miss.
+_DECIMALS_OF: dict[type, dict[Any, Decimal | None]] = {float: {}, int: {}, str: {}}
 _DECIMALS_MAX = 4096
 
 
 def _structure_decimal(value: Any, tp: Any) -> Decimal | None:
     cls = type(value)
-    if cls is float or cls is int:
-        key = (cls, value)
-        cached = _DECIMALS.get(key, _DECIMALS)
-        if cached is not _DECIMALS:
-            return cached  # type: ignore[return-value]
-        if len(_DECIMALS) >= _DECIMALS_MAX:
-            _DECIMALS.clear()
-        number = _DECIMALS[key] = _to_decimal(value, cls)
-        return number
-    return _to_decimal(value, cls)
+    cache = _DECIMALS_OF.get(cls)
+    if cache is None:
+        return _to_decimal(value, cls)
+    number = cache.get(value, cache)
+    if number is cache:
+        if len(cache) >= _DECIMALS_MAX:
+            cache.clear()
+        number = cache[value] = _to_decimal(value, cls)
+    return number  # type: ignore[return-value]
 
 
 def _to_decimal(value: Any, cls: type) -> Decimal | None:
@@ -376,7 +377,10 @@ def _not_an_object(field: attrs.Attribute[Any], model: Any) -> Callable[[Any], A
 def _field_source(
     field: attrs.Attribute[Any], index: int, namespace: dict[str, Any], *, diagnosis: bool
 ) -> list[str]:
-    """Source lines setting local ``f{index}`` from the JSON object ``d`` (read via ``g``).
+    """Source lines setting local ``f{index}`` from the JSON object ``d``.
+
+    ``d.get(key)`` rather than a bound ``g = d.get``: 3.11+ calls the method without
+    building it (12-30% cheaper per key, measured on 3.11-3.13; 5% dearer on 3.10).
 
     The same lines serve the fast function and, on failure, the diagnosis of one field; only
     what nested models call differs (their compiled functions, or their locating hooks).
@@ -391,8 +395,8 @@ def _field_source(
         structured = f"{hook}(v, {tp_name}) if type(v) is dict else"
         if field.default is None and _is_optional(tp):  # absent == null: no sentinel needed
             structured += " None if v is None else"
-            return [f"    v = g({key!r})", f"    {value} = {structured} o{index}(v)"]
-        return [f"    v = g({key!r}, M)", f"    {value} = {structured} o{index}(v)"]
+            return [f"    v = d.get({key!r})", f"    {value} = {structured} o{index}(v)"]
+        return [f"    v = d.get({key!r}, M)", f"    {value} = {structured} o{index}(v)"]
     namespace[tp_name] = tp
     namespace[hook] = converter.get_structure_hook(tp)
     items = _model_items_of(tp)
@@ -404,7 +408,7 @@ def _field_source(
         if type(field.default) is tuple:  # immutable, so d.get can hand out the default itself
             namespace[f"a{index}"] = field.default
             absent = f"a{index} if v is a{index} else"
-            return [f"    v = g({key!r}, a{index})",
+            return [f"    v = d.get({key!r}, a{index})",
                     f"    {value} = {build} {absent} {hook}(v, {tp_name})"]
         expression = f"{build} {hook}(v, {tp_name})"
     elif _is_optional(tp):
@@ -414,6 +418,15 @@ def _field_source(
         checks = " or ".join(f"type(v) is {t.__name__}" for t in members if t in _INLINE)
         if checks and all(t in _INLINE for t in members):
             expression = f"v if v is None or {checks} else {hook}(v, {tp_name})"
+        elif inner is Decimal and not diagnosis:
+            # The shared instance straight from `_DECIMALS_OF` (no call); the hook on a miss.
+            namespace["__floats"] = _DECIMALS_OF[float].get
+            namespace["__ints"] = _DECIMALS_OF[int].get
+            namespace["__texts"] = _DECIMALS_OF[str].get
+            cached = ("c if (type(v) is float and (c := __floats(v, M)) is not M)"
+                      " or (type(v) is int and (c := __ints(v, M)) is not M)"
+                      " or (type(v) is str and (c := __texts(v, M)) is not M) else")
+            expression = f"None if v is None else {cached} {hook}(v, {tp_name})"
         else:
             expression = f"None if v is None else {hook}(v, {tp_name})"
     elif _is_union(tp) and all(t in _INLINE for t in get_args(tp)):
@@ -422,16 +435,16 @@ def _field_source(
     else:
         expression = f"{hook}(v, {tp_name})"
     if field.default is None and (_is_optional(tp) or tp is object):
-        return [f"    v = g({key!r})", f"    {value} = {expression}"]  # absent == null here
+        return [f"    v = d.get({key!r})", f"    {value} = {expression}"]  # absent == null here
     # A constant default is bound as is; a factory is called each time the key is absent.
     factory = isinstance(field.default, attrs.Factory)  # type: ignore[arg-type]
     constant = field.default is not attrs.NOTHING and not factory
     namespace[f"a{index}"] = field.default if constant else _default_of(field)
     if field.default is attrs.NOTHING:  # required: absent raises (diagnosis checks first)
         raise_if_absent = [] if diagnosis else [f"    if v is M: raise KeyError({key!r})"]
-        return [f"    v = g({key!r}, M)", *raise_if_absent, f"    {value} = {expression}"]
+        return [f"    v = d.get({key!r}, M)", *raise_if_absent, f"    {value} = {expression}"]
     absent = f"a{index}" if constant else f"a{index}()"
-    return [f"    v = g({key!r}, M)", f"    {value} = {absent} if v is M else {expression}"]
+    return [f"    v = d.get({key!r}, M)", f"    {value} = {absent} if v is M else {expression}"]
 
 
 def _plain_slots_class(cls: type) -> bool:
@@ -446,6 +459,24 @@ def _plain_slots_class(cls: type) -> bool:
             for field in attrs.fields(cls)
         )
     )
+
+
+def _unguarded(cls: type) -> type:
+    """A subclass of ``cls`` with the same slots whose attributes can simply be assigned.
+
+    Assigning ``__class__`` between the two is allowed (same layout: the twin adds no slot)
+    and changes nothing but the type, so the compiled function fills the twin and hands out
+    a genuine, frozen ``cls``; the twin itself never leaves this module. Measured against
+    calling each slot's ``__set__`` (the previous way): 6 fields 504 -> 226 ns on 3.11,
+    628 -> 274 on 3.12, 522 -> 263 on 3.13, 505 -> 371 on 3.10 (benchmarks/README.md).
+    """
+    namespace = {
+        "__slots__": (),
+        "__setattr__": object.__setattr__,
+        "__delattr__": object.__delattr__,
+        "__module__": cls.__module__,
+    }
+    return type(cls)(f"_Unguarded{cls.__name__}", (cls,), namespace)
 
 
 def _compiled(cls: Any) -> Hook:
@@ -477,19 +508,18 @@ def _compile(cls: Any) -> Hook:
         "def structure(d, _):",
         "    if type(d) is not dict:",
         "        d = __as_dict(d)",
-        "    g = d.get",
     ]
     fields = attrs.fields(cls)
     for index, field in enumerate(fields):
         lines += _field_source(field, index, namespace, diagnosis=False)
     if _plain_slots_class(cls):
-        # attrs' frozen __init__ guards each assignment; nothing here needs guarding,
-        # so write the slots directly (about half the cost, same object, still frozen).
-        namespace["__new"] = object.__new__
-        lines.append("    o = __new(__cls)")
-        for index, field in enumerate(fields):
-            namespace[f"__s{index}"] = cls.__dict__[field.name].__set__
-            lines.append(f"    __s{index}(o, f{index})")
+        # attrs' frozen __init__ guards each assignment; nothing here needs guarding. The
+        # object is born as the model's unguarded twin (`_unguarded`), whose plain attribute
+        # writes the interpreter turns into direct slot stores, then becomes the model itself.
+        namespace["__new"], namespace["__twin"] = object.__new__, _unguarded(cls)
+        lines.append("    o = __new(__twin)")
+        lines += [f"    o.{field.name} = f{index}" for index, field in enumerate(fields)]
+        lines.append("    o.__class__ = __cls")
         lines.append("    return o")
     else:
         arguments = ", ".join(f"{field.alias}=f{index}" for index, field in enumerate(fields))
@@ -506,7 +536,7 @@ def _checks(cls: Any) -> list[tuple[attrs.Attribute[Any], str, Callable[[Any], A
         checks = []
         for index, field in enumerate(attrs.fields(cls)):
             namespace: dict[str, Any] = {"M": _MISSING}
-            source = ["def check(d):", "    g = d.get"]
+            source = ["def check(d):"]
             source += _field_source(field, index, namespace, diagnosis=True)
             source.append(f"    return f{index}")
             exec("\n".join(source), namespace)  # source built from field names only

@@ -36,6 +36,16 @@ _COMMON_PATHS: Mapping[str, str] = {
     "stop_list": "products/stop-list",  # §4.5
     "categories": "categories",  # §4.6
     "stations": "stations",  # §4.7
+    "customer_groups": "customer-groups",  # REFERENCE §4.3
+    "venues": "venues",  # REFERENCE §4.8
+    "users": "users",  # REFERENCE §4.9
+    "payment_methods": "payment-methods",  # REFERENCE §4.11
+}
+
+# What only v2 documents.
+_V2_ONLY_PATHS: Mapping[str, str] = {
+    "price_lists": "price-lists",  # REFERENCE §4.12
+    "price_list_prices": "price-lists/prices",
 }
 # Receipt operations only one version has (REFERENCE §4.1); "{id}" is the receipt's id.
 _V1_RECEIPT_PATHS: Mapping[str, str] = {
@@ -173,7 +183,7 @@ V2 = ApiVersion(
     sends_brand_header=False,
     lowercase_statuses=False,
     nested_create_body=False,
-    paths={**_COMMON_PATHS, **_V2_RECEIPT_PATHS},
+    paths={**_COMMON_PATHS, **_V2_ONLY_PATHS, **_V2_RECEIPT_PATHS},
 )
 
 V1 = ApiVersion(

@@ -26,9 +26,9 @@ def test_the_eta_leaves_out_the_start_up_time() -> None:
     _stream, status = line()
     progress = Progress(status, clock=clock)
     clock.now = 4.0  # token exchange and page 1 alone took 4 s
-    progress.update(pages=1, total_pages=10, orders=100, total_orders=1000)
+    progress.update(pages=1, total_pages=10, items=100, total_items=1000)
     clock.now = 5.0  # then 100 orders a second
-    text = progress.render(pages=2, total_pages=10, orders=200, total_orders=1000)
+    text = progress.render(pages=2, total_pages=10, items=200, total_items=1000)
     # 800 left at 100/s: 8 s. Counting the start-up (200 in 5 s) would say 20 s.
     assert text == "200/1,000 orders | ETA 0:08 | 2/10 pages | 100 orders/s"
 
@@ -37,7 +37,7 @@ def test_fields_that_do_not_fit_are_left_out_whole() -> None:
     clock = Clock()
     stream, status = line(columns=30)
     progress = Progress(status, clock=clock)
-    progress.update(pages=1, total_pages=10, orders=100, total_orders=1000)
+    progress.update(pages=1, total_pages=10, items=100, total_items=1000)
     shown = stream.getvalue().split("\r")[-1]
     assert shown == "100/1,000 orders | ETA ?"
     assert len(shown) < 30
@@ -57,6 +57,6 @@ def test_a_log_record_erases_the_line_and_it_comes_back_below() -> None:
 def test_disabled_it_writes_nothing() -> None:
     stream = io.StringIO()
     progress = Progress(StatusLine(stream, enabled=False))
-    progress.update(pages=1, total_pages=1, orders=1, total_orders=1)
+    progress.update(pages=1, total_pages=1, items=1, total_items=1)
     progress.clear()
     assert stream.getvalue() == ""

@@ -14,9 +14,10 @@ from collections.abc import Iterator
 import attrs
 import pytest
 
-from clopos_async import AsyncClopos, AsyncPaginator, Page
+from clopos_async import AsyncClopos, AsyncPaginator, ClientConfig, Page
 from clopos_async.gc_scope import BULK_GEN0_THRESHOLD, relaxed_gc
 from clopos_async.testing import FakeClopos
+from tests.conftest import client_for
 
 START = (700, 10, 10)
 RELAXED = (BULK_GEN0_THRESHOLD, 10, 10)
@@ -201,3 +202,38 @@ async def test_a_failing_collect_restores_the_collector(clopos: AsyncClopos) -> 
     with pytest.raises(RuntimeError, match="closed"):
         await clopos.orders.list(limit=7).collect()
     assert gc.get_threshold() == START
+
+
+@pytest.mark.parametrize(("switch", "expected"), [(True, RELAXED), (False, START)])
+async def test_the_client_wide_switch_reaches_every_listing(
+    fake: FakeClopos, switch: bool, expected: tuple[int, int, int]
+) -> None:
+    # What the collector's threshold was while each page request went out, seen by the client's
+    # own request hook: collecting, streaming and whole pages all follow the client's setting.
+    seen: list[tuple[int, int, int]] = []
+    async with client_for(fake, relax_gc=switch,
+                          on_request=lambda _event: seen.append(gc.get_threshold())) as clopos:
+        assert clopos.relax_gc is switch and clopos.config.relax_gc is switch
+        collected = await clopos.orders.list(limit=7, concurrency=3).collect()
+        streamed = [order async for order in clopos.sale_types.list()]
+        async for _page in clopos.orders.list(limit=50).pages():
+            assert gc.get_threshold() == expected
+    assert len(collected) == len(fake.orders) and streamed
+    assert len(seen) > 3 and set(seen) == {expected}
+    assert gc.get_threshold() == START
+
+
+async def test_a_view_or_a_call_can_still_choose(fake: FakeClopos) -> None:
+    seen: list[tuple[int, int, int]] = []
+    async with client_for(fake, relax_gc=False) as clopos:
+        view = clopos.with_options(relax_gc=True,
+                                   on_request=lambda _event: seen.append(gc.get_threshold()))
+        await view.orders.list(limit=50).collect()
+        relaxed, seen[:] = set(seen), []
+        await view.orders.list(limit=50).collect(relax_gc=False)
+    assert relaxed == {RELAXED} and set(seen) == {START}
+
+
+def test_the_switch_takes_only_a_boolean() -> None:
+    with pytest.raises(TypeError, match="relax_gc"):
+        ClientConfig(token="t", relax_gc="no")  # type: ignore[arg-type]

@@ -111,3 +111,17 @@ async def test_a_hostile_server_ignoring_page_is_stopped_end_to_end() -> None:
             with pytest.raises(PaginationError):
                 await clopos.orders.list(limit=LIMIT).collect()
     assert answered < 10
+
+
+def test_the_remembered_keys_are_exactly_the_latest_ones() -> None:
+    # Bounded memory: the oldest keys go first (a repeat counts as recent again), and the
+    # eviction keeps exactly REMEMBERED_KEYS, however many a page adds at once.
+    from clopos_async.pagination import _Progress
+
+    progress = _Progress(100)
+    for start in range(0, REMEMBERED_KEYS + 100, 100):
+        progress._remember(list(range(start, start + 100)))
+    progress._remember([200, *range(REMEMBERED_KEYS + 100, REMEMBERED_KEYS + 150)])
+    expected = [*range(150, 200), *range(201, REMEMBERED_KEYS + 100), 200,
+                *range(REMEMBERED_KEYS + 100, REMEMBERED_KEYS + 150)]
+    assert list(progress._recent) == expected

@@ -97,6 +97,42 @@ async def test_whole_second_resets_are_refined_from_our_own_send_times() -> None
     assert len(clock.slept) == 1 and 0.7 <= clock.slept[0] < 0.8
 
 
+async def test_a_slot_frees_a_window_after_the_answer_of_a_late_handled_request() -> None:
+    # A busy server counts a request when it gets to it, up to its answer: the answer time,
+    # not the send time, says when that request leaves the window (multi_brand's 429s).
+    clock = Clock()
+    gate = gate_with(clock)
+    async with gate.admit():
+        clock.now += 0.4  # sent at 0, answered at 0.4
+        gate.observe(RateLimitInfo(limit=2, remaining=1, reset_after=1))
+    await send(gate, RateLimitInfo(limit=2, remaining=0, reset_after=1))  # at 0.4
+    await send(gate, RateLimitInfo(limit=2, remaining=0, reset_after=1))
+    # Free at 0.4 + 1 (+ the margin, capped by the server's rounded reset): sent at 1.4, not 1.0.
+    assert len(clock.slept) == 1 and 0.95 <= clock.slept[0] <= 1.0
+
+
+async def test_requests_still_in_flight_count_by_their_send_time() -> None:
+    # The request `limit` sends back is the one whose leaving frees the slot, even when later
+    # ones were answered first; while it is in flight, its send time stands in.
+    clock = Clock()
+    gate = gate_with(clock)
+    release = asyncio.Event()
+
+    async def slow() -> None:
+        async with gate.admit():
+            await release.wait()
+
+    pending = asyncio.create_task(slow())  # sent at 0, never answered before the third
+    await asyncio.sleep(0)
+    clock.now += 0.3
+    await send(gate, RateLimitInfo(limit=2, remaining=0, reset_after=1))  # sent at 0.3
+    await send(gate, RateLimitInfo(limit=2, remaining=0, reset_after=1))
+    # The slow one leaves first (at 0 + 1): the later, answered one would say 1.3.
+    assert len(clock.slept) == 1 and 0.7 <= clock.slept[0] < 0.8
+    release.set()
+    await pending
+
+
 def test_max_concurrency_is_validated() -> None:
     with pytest.raises(ValueError, match="max_concurrency"):
         AdmissionGate(0)

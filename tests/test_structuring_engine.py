@@ -299,3 +299,50 @@ def test_strict_raises_with_the_index() -> None:
         structure_items(page, Order, strict=True)
     with pytest.raises(StructureError, match="expected a JSON array"):
         structure_items({"id": 1}, Order)  # type: ignore[arg-type]
+
+
+def _models_within(value: Any) -> list[Any]:
+    """Every model instance in ``value``, itself included, depth first."""
+    if isinstance(value, tuple):
+        return [found for item in value for found in _models_within(item)]
+    if not attrs.has(type(value)):
+        return []
+    inner = [_models_within(getattr(value, field.name)) for field in attrs.fields(type(value))]
+    return [value, *(found for part in inner for found in part)]
+
+
+def test_built_models_are_the_declared_classes_and_stay_frozen() -> None:
+    # The compiled functions fill an unguarded twin class and then retype the object: what
+    # comes out must be the model itself (type, equality, hash, pickling), frozen as ever.
+    import pickle
+
+    data = json.loads(json.dumps(make_orders(3, seed=7)))
+    orders = structure_list(data, Order)
+    built = [found for order in orders for found in _models_within(order)]
+    declared = set(RESPONSE_MODELS)
+    assert {type(found) for found in built} >= {Order, order_models.OrderLine}
+    for found in built:
+        assert type(found) in declared, type(found)
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            found.__setattr__(attrs.fields(type(found))[0].name, None)
+    for order, item in zip(orders, data, strict=True):
+        again = _reference(Order, item)
+        assert order == again and hash(order) == hash(again)
+        assert pickle.loads(pickle.dumps(order)) == order
+        assert attrs.evolve(order, status="X").status == "X"
+
+
+def test_shared_decimals_keep_the_form_each_json_type_sent() -> None:
+    # 1, 1.0 and "1.0" are equal numbers (and 1 == 1.0 as dict keys): each JSON type has its
+    # own table, so the shared instance prints as that value was sent.
+    def total(sent: object) -> Decimal | None:
+        meta = structure({"orderTotal": sent}, OrderMeta)
+        return meta.order_total
+
+    for _ in range(2):  # the second round is served from the tables
+        assert [repr(total(sent)) for sent in (1, 1.0, "1.0", "1", 2.5)] == [
+            "Decimal('1')", "Decimal('1.0')", "Decimal('1.0')", "Decimal('1')", "Decimal('2.5')"]
+    assert total(8.25) is total(8.25)
+    assert total("inf") is None and total(float("nan")) is None
+    with pytest.raises(StructureError, match="orderTotal: expected a number, got True"):
+        structure({"orderTotal": True}, OrderMeta)

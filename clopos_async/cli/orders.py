@@ -7,19 +7,17 @@ import asyncio
 import contextlib
 import json
 import sys
-import time
 from collections.abc import AsyncGenerator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 from .. import APIResponse, AsyncClopos, AsyncPaginator, Order, Page
 from ..dumping import dump_json
-from ..export import format_for_path, make_writer, page_raw_items
+from ..export import ORDER_CSV, page_raw_items
 from .errors import UsageError
+from .export_command import run_export
 from .order_file import new_order_from_json
-from .out_flag import checked_output
 from .output import order_json, raw_json_line, table, table_row
-from .progress import Progress, StatusLine, summary
 
 __all__ = ["ACTIONS"]
 
@@ -109,54 +107,12 @@ async def list_orders(clopos: AsyncClopos, args: argparse.Namespace) -> None:
 
 async def export_orders(clopos: AsyncClopos, args: argparse.Namespace) -> None:
     """`orders export`: every page, fetched concurrently, streamed to a file written atomically."""
-    fmt = args.format or format_for_path(args.out)
     if args.sort is None:
         # Pages are fetched concurrently over a while: in id order, orders created meanwhile
         # land after the last page instead of shifting earlier pages (no skips, no repeats).
         args.sort = "id"
     paginator = _listing(clopos, args, concurrency=args.concurrency)  # checks flags before I/O
-    output = checked_output(args.out, force=args.force)  # and the output path, before I/O too
-    line: StatusLine = args.status_line
-    line.enabled = args.progress if args.progress is not None else line.stream.isatty()
-    progress = Progress(line)
-    started = time.monotonic()
-    pages = orders = 0
-    try:
-        with output as stream:
-            writer = make_writer(fmt, stream)
-            async with contextlib.aclosing(_raw_pages(paginator)) as fetched:
-                async for page in fetched:
-                    # Off the event loop, so the prefetched pages keep arriving meanwhile.
-                    orders += await asyncio.to_thread(writer.write_page, page)
-                    pages += 1
-                    progress.update(
-                        pages=pages,
-                        total_pages=_pages_wanted(page, args.max),
-                        orders=orders,
-                        total_orders=_orders_wanted(page, args.max),
-                    )
-    except OSError as exc:
-        if exc.filename is None and exc.strerror:
-            # A failed write (a full disk, /dev/full) carries no file name: name the output.
-            raise OSError(exc.errno, exc.strerror, args.out) from exc
-        raise
-    finally:
-        progress.clear()
-    seconds = time.monotonic() - started
-    print(summary(orders=orders, pages=pages, path=args.out, seconds=seconds), file=sys.stderr)
-
-
-def _orders_wanted(page: Page[Order], max_items: int | None) -> int | None:
-    if page.total is None or max_items is None:
-        return page.total
-    return min(page.total, max_items)
-
-
-def _pages_wanted(page: Page[Order], max_items: int | None) -> int | None:
-    total_pages = page.total_pages
-    if total_pages is None or max_items is None:
-        return total_pages
-    return min(total_pages, -(-max_items // page.limit))
+    await run_export(paginator, args, noun="orders", layout=ORDER_CSV)
 
 
 def _as_sent(raw: APIResponse[Order]) -> str:

@@ -8,6 +8,7 @@ from .._version import __version__
 from ..client import DEFAULT_BASE_URL
 from ..export import columns_help
 from .errors import EXIT_CODES_HELP
+from .export_command import add_export_flags
 from .order_file import EXAMPLE as ORDER_FILE_EXAMPLE
 from .resources import add_resource_parsers
 
@@ -175,31 +176,8 @@ def _add_orders(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         epilog=_EXPORT_EPILOG,
         formatter_class=_HELP,
     )
-    export.add_argument(
-        "--out", required=True, metavar="FILE", help="the file to write ('-': standard output)"
-    )
-    export.add_argument(
-        "--force", action="store_true", help="replace FILE if it exists (keeping its permissions)"
-    )
-    export.add_argument(
-        "--format", choices=("jsonl", "csv"), help="default: csv for a .csv FILE, else jsonl"
-    )
     export.add_argument("--limit", type=int, default=100, help="page size (default 100)")
-    export.add_argument(
-        "--concurrency", type=int, default=8, help="pages fetched at once (default 8)"
-    )
-    export.add_argument("--max", type=int, help="stop after this many orders (default: all)")
-    shown = export.add_mutually_exclusive_group()
-    shown.add_argument(
-        "--progress",
-        dest="progress",
-        action="store_true",
-        default=None,
-        help="show the progress line (default: only when stderr is a terminal)",
-    )
-    shown.add_argument(
-        "--no-progress", dest="progress", action="store_false", help="never show the progress line"
-    )
+    add_export_flags(export, noun="orders")
 
     get = actions.add_parser("get", parents=[flags], help="print one order as JSON")
     get.add_argument("id", metavar="ID", help=_ID_HELP)

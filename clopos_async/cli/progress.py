@@ -96,13 +96,13 @@ class StatusAwareHandler(logging.StreamHandler):  # type: ignore[type-arg]
 class Progress:
     """The export's status text on a `StatusLine`, redrawn at most 10 times a second.
 
-    Shows pages and orders done out of their totals, the rate and the time left. The rate
-    and the ETA leave out the time before the first page arrived (the token exchange and
-    page 1 alone, before pages are fetched concurrently), which would inflate the first
-    ETA several times over. Example::
+    Shows pages and items (``noun``: orders, users...) done out of their totals, the rate and
+    the time left. The rate and the ETA leave out the time before the first page arrived
+    (the token exchange and page 1 alone, before pages are fetched concurrently), which
+    would inflate the first ETA several times over. Example::
 
         progress = Progress(StatusLine(sys.stderr, enabled=sys.stderr.isatty()))
-        progress.update(pages=1, total_pages=10, orders=100, total_orders=1000)
+        progress.update(pages=1, total_pages=10, items=100, total_items=1000)
         progress.clear()
     """
 
@@ -110,29 +110,31 @@ class Progress:
         self,
         line: StatusLine,
         *,
+        noun: str = "orders",
         interval: float = 0.1,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.line = line
+        self._noun = noun
         self._interval = interval
         self._clock = clock
         self._last_draw: float | None = None
-        self._first: tuple[float, int] | None = None  # (when, orders) at the first page
+        self._first: tuple[float, int] | None = None  # (when, items) at the first page
 
     def update(
-        self, *, pages: int, total_pages: int | None, orders: int, total_orders: int | None
+        self, *, pages: int, total_pages: int | None, items: int, total_items: int | None
     ) -> None:
         """Record progress; redraw unless drawn less than ``interval`` ago."""
         now = self._clock()
         if self._first is None:
-            self._first = (now, orders)
+            self._first = (now, items)
         if not self.line.enabled:
             return
         if self._last_draw is not None and now - self._last_draw < self._interval:
             return
         self._last_draw = now
         text = self.render(
-            pages=pages, total_pages=total_pages, orders=orders, total_orders=total_orders,
+            pages=pages, total_pages=total_pages, items=items, total_items=total_items,
             now=now, width=self.line.width,
         )  # fmt: skip
         self.line.show(text)
@@ -142,8 +144,8 @@ class Progress:
         *,
         pages: int,
         total_pages: int | None,
-        orders: int,
-        total_orders: int | None,
+        items: int,
+        total_items: int | None,
         now: float | None = None,
         width: int | None = None,
     ) -> str:
@@ -156,15 +158,16 @@ class Progress:
         rate = eta = None
         if self._first is not None:
             since, at_first = self._first
-            if now > since and orders > at_first:
-                rate = (orders - at_first) / (now - since)
-                if total_orders is not None:
-                    eta = max(0, total_orders - orders) / rate
+            if now > since and items > at_first:
+                rate = (items - at_first) / (now - since)
+                if total_items is not None:
+                    eta = max(0, total_items - items) / rate
         pages_text = f"{pages}/{'?' if total_pages is None else total_pages} pages"
-        orders_text = f"{orders:,}/{'?' if total_orders is None else f'{total_orders:,}'} orders"
-        rate_text = "? orders/s" if rate is None else f"{rate:,.0f} orders/s"
+        noun = self._noun
+        items_text = f"{items:,}/{'?' if total_items is None else f'{total_items:,}'} {noun}"
+        rate_text = f"? {noun}/s" if rate is None else f"{rate:,.0f} {noun}/s"
         eta_text = "ETA ?" if eta is None else f"ETA {_duration(eta)}"
-        fields = [orders_text, eta_text, pages_text, rate_text]
+        fields = [items_text, eta_text, pages_text, rate_text]
         text = fields.pop(0)
         for field in fields:
             if width is not None and len(text) + 3 + len(field) > width:
@@ -177,9 +180,11 @@ class Progress:
         self.line.hide()
 
 
-def summary(*, orders: int, pages: int, path: str, seconds: float) -> str:
-    """The closing line of an export."""
-    noun = "order" if orders == 1 else "orders"
+def summary(
+    *, items: int, pages: int, path: str, seconds: float, noun: str = "orders"
+) -> str:
+    """The closing line of an export; ``noun`` is the plural (``orders``, ``customer groups``)."""
+    what = noun[:-1] if items == 1 and noun.endswith("s") else noun
     page_noun = "page" if pages == 1 else "pages"
     where = "standard output" if path == "-" else path
-    return f"exported {orders} {noun} ({pages} {page_noun}) to {where} in {seconds:.1f}s"
+    return f"exported {items} {what} ({pages} {page_noun}) to {where} in {seconds:.1f}s"

@@ -4,14 +4,14 @@ A resource with nothing but a declaration (`ResourceSpec`) gets its commands her
 one to `RESOURCE_COMMANDS` is the whole CLI work. ``list`` prints a table of the declared
 columns (or ``--json``/``--jsonl``: the items exactly as the API sent them), ``get ID``
 prints one item as sent (for resources that have it), ``export --out FILE`` writes every
-item to JSONL (as sent) or CSV (the declared columns), atomically.
+item to JSONL (as sent) or CSV (the declared columns) through the same command as orders'
+export (`export_command.run_export`: atomic, concurrent, with progress).
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import csv
 import sys
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -19,23 +19,31 @@ from typing import Any
 from .. import AsyncClopos
 from ..display import format_value
 from ..dumping import dump_json
-from ..export import format_for_path, page_raw_items
+from ..export import column_value, columns_layout, page_raw_items
+from ..pagination import AsyncPaginator
 from ..resources.base import PlainResource
 from ..resources.categories import CATEGORIES
+from ..resources.customer_groups import CUSTOMER_GROUPS
 from ..resources.customers import CUSTOMERS
 from ..resources.declaration import ResourceSpec
+from ..resources.payment_methods import PAYMENT_METHODS
+from ..resources.price_lists import PRICE_LISTS, PRICES
 from ..resources.products import PRODUCTS
 from ..resources.receipts import RECEIPTS
 from ..resources.sale_types import SALE_TYPES
 from ..resources.stations import STATIONS
+from ..resources.users import USERS
+from ..resources.venues import VENUES
 from .catalogue import EXTRA_ACTIONS as CATALOGUE_ACTIONS
-from .out_flag import checked_output
+from .export_command import add_export_flags, run_export
 from .output import table
 from .sales import SALES_ACTIONS
 
-__all__ = ["RESOURCE_COMMANDS", "actions_for", "add_resource_parsers"]
+__all__ = ["RESOURCE_COMMANDS", "SUB_LISTINGS", "actions_for", "add_resource_parsers"]
 
 Action = Callable[[AsyncClopos, argparse.Namespace], Awaitable[None]]
+# Opens a listing: the client and the checked-to-be keyword arguments -> its paginator.
+Opener = Callable[[AsyncClopos, dict[str, Any]], AsyncPaginator[Any]]
 
 # Command name -> declaration; the client attribute is the declaration's name.
 RESOURCE_COMMANDS: dict[str, ResourceSpec[Any]] = {
@@ -45,6 +53,18 @@ RESOURCE_COMMANDS: dict[str, ResourceSpec[Any]] = {
     "products": PRODUCTS,
     "categories": CATEGORIES,
     "stations": STATIONS,
+    "venues": VENUES,
+    "users": USERS,
+    "payment-methods": PAYMENT_METHODS,
+    "customer-groups": CUSTOMER_GROUPS,
+    "price-lists": PRICE_LISTS,
+}
+
+# Command name -> {action: (declaration, method of the command's resource that lists it)}:
+# declared listings below a resource (``price-lists prices``), shown like ``list`` and
+# exported by ``export-<action>`` like ``export``.
+SUB_LISTINGS: dict[str, dict[str, tuple[ResourceSpec[Any], str]]] = {
+    "price-lists": {"prices": (PRICES, "prices")},
 }
 
 
@@ -57,12 +77,32 @@ def _resource(clopos: AsyncClopos, spec: ResourceSpec[Any]) -> PlainResource[Any
     return resource
 
 
+def _opener(spec: ResourceSpec[Any], method: str = "list",
+            parent: ResourceSpec[Any] | None = None) -> Opener:
+    def open_listing(clopos: AsyncClopos, arguments: dict[str, Any]) -> AsyncPaginator[Any]:
+        lister: Callable[..., AsyncPaginator[Any]] = getattr(
+            _resource(clopos, parent or spec), method)
+        return lister(**arguments)  # every argument is checked here, before any request
+
+    return open_listing
+
+
 def _write(text: str) -> None:
     sys.stdout.write(text + "\n")
 
 
-def _list_arguments(args: argparse.Namespace) -> dict[str, Any]:
-    arguments: dict[str, Any] = {"limit": args.limit, "max_items": args.max}
+def _param_dest(name: str) -> str:
+    return f"param_{name}"
+
+
+def _list_arguments(spec: ResourceSpec[Any], args: argparse.Namespace) -> dict[str, Any]:
+    arguments: dict[str, Any] = {"limit": args.limit, "max_items": args.max,
+                                 "concurrency": getattr(args, "concurrency", 1)}
+    assert spec.listing is not None
+    for name in spec.listing.params:
+        values = getattr(args, _param_dest(name), None)
+        if values:  # one --flag is a value, several are a membership list
+            arguments[name] = values[0] if len(values) == 1 else values
     if args.with_:
         arguments["with_"] = args.with_
     if args.sort is not None:
@@ -73,13 +113,13 @@ def _list_arguments(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _row(spec: ResourceSpec[Any], item: object) -> tuple[str, ...]:
-    return tuple(format_value(getattr(item, attribute, None), whole_seconds=True)
-                 for _, attribute in spec.columns)
+    return tuple(format_value(column_value(item, path), whole_seconds=True)
+                 for _, path in spec.columns)
 
 
-def _lister(spec: ResourceSpec[Any]) -> Action:
+def _lister(spec: ResourceSpec[Any], open_listing: Opener) -> Action:
     async def list_items(clopos: AsyncClopos, args: argparse.Namespace) -> None:
-        paginator = _resource(clopos, spec).list(**_list_arguments(args))  # checked here
+        paginator = open_listing(clopos, _list_arguments(spec, args))
         rows: list[tuple[str, ...]] = []
         raw: list[Any] = []
         async with contextlib.aclosing(paginator.pages()) as pages:
@@ -107,27 +147,12 @@ def _getter(spec: ResourceSpec[Any]) -> Action:
     return get_item
 
 
-def _exporter(spec: ResourceSpec[Any]) -> Action:
+def _exporter(spec: ResourceSpec[Any], open_listing: Opener) -> Action:
+    layout = columns_layout(spec.columns)
+
     async def export_items(clopos: AsyncClopos, args: argparse.Namespace) -> None:
-        fmt = args.format or format_for_path(args.out)
-        paginator = _resource(clopos, spec).list(**_list_arguments(args))  # checked here
-        count = 0
-        with checked_output(args.out, force=args.force) as stream:  # checked before I/O too
-            if fmt == "csv":
-                csv.writer(stream, lineterminator="\n").writerow(
-                attribute for _, attribute in spec.columns
-            )
-            async with contextlib.aclosing(paginator.pages()) as pages:
-                async for page in pages:
-                    if fmt == "csv":
-                        csv.writer(stream, lineterminator="\n").writerows(
-                            _row(spec, item) for item in page.items
-                        )
-                    else:
-                        stream.write("".join(dump_json(item) + "\n"
-                                             for item in page_raw_items(page)))
-                    count += len(page.items)
-        print(f"wrote {count} {spec.label} to {args.out}", file=sys.stderr)
+        paginator = open_listing(clopos, _list_arguments(spec, args))
+        await run_export(paginator, args, noun=spec.label, layout=layout)
 
     return export_items
 
@@ -135,9 +160,12 @@ def _exporter(spec: ResourceSpec[Any]) -> Action:
 def actions_for(command: str) -> dict[str, Action]:
     """The actions of one resource command."""
     spec = RESOURCE_COMMANDS[command]
-    actions = {"list": _lister(spec), "export": _exporter(spec)}
+    actions = {"list": _lister(spec, _opener(spec)), "export": _exporter(spec, _opener(spec))}
     if spec.gettable:
         actions["get"] = _getter(spec)
+    for action, (sub, method) in SUB_LISTINGS.get(command, {}).items():
+        actions[action] = _lister(sub, _opener(sub, method, parent=spec))
+        actions[f"export-{action}"] = _exporter(sub, _opener(sub, method, parent=spec))
     actions.update({name: extra[2] for name, extra in EXTRA_ACTIONS.get(command, {}).items()})
     return actions
 
@@ -149,16 +177,41 @@ def _listing_flags(parser: argparse.ArgumentParser, spec: ResourceSpec[Any],
     parser.add_argument("--limit", type=int, default=listing.default_limit,
                         help=f"page size, 1..{listing.max_limit} "
                              f"(default {listing.default_limit})")
-    parser.add_argument("--max", type=int, help="stop after this many (default: all)")
     if listing.with_values is None or listing.with_values:
         parser.add_argument("--with", dest="with_", action="append", metavar="RELATION",
                             help=f"repeatable: {', '.join(listing.with_values or ('any',))}")
     if listing.sort_fields:
         parser.add_argument("--sort", metavar="FIELD",
                             help=f"{', '.join(listing.sort_fields)}; '-' descends")
+    for name, param in listing.params.items():
+        parser.add_argument(f"--{name.replace('_', '-')}", dest=_param_dest(name),
+                            type=param.cli_type, action="append", metavar="VALUE",
+                            help=f"the {name} filter (repeat for several)")
     parser.add_argument("--filter", dest="filters", type=parse_filter, action="append",
                         metavar="FIELD=VALUE", help="repeatable raw filter")
     parser.set_defaults(with_=None, sort=None)
+
+
+def _add_lister(actions: argparse._SubParsersAction[argparse.ArgumentParser], name: str,
+                spec: ResourceSpec[Any], *, flags: argparse.ArgumentParser,
+                parse_filter: Callable[[str], Any]) -> None:
+    listing = actions.add_parser(name, parents=[flags],
+                                 help=f"show {spec.label} as a table or JSON")
+    _listing_flags(listing, spec, parse_filter)
+    listing.add_argument("--max", type=int, help="stop after this many (default: all)")
+    fmt = listing.add_mutually_exclusive_group()
+    fmt.add_argument("--json", dest="output", action="store_const", const="json",
+                     help="one JSON array, as the API sent them")
+    fmt.add_argument("--jsonl", dest="output", action="store_const", const="jsonl",
+                     help="one per line, as the API sent them")
+
+
+def _add_exporter(actions: argparse._SubParsersAction[argparse.ArgumentParser], name: str,
+                  spec: ResourceSpec[Any], *, flags: argparse.ArgumentParser,
+                  parse_filter: Callable[[str], Any]) -> None:
+    export = actions.add_parser(name, parents=[flags], help=f"write every {spec.label} to a file")
+    _listing_flags(export, spec, parse_filter)
+    add_export_flags(export, noun=spec.label)
 
 
 def add_resource_parsers(
@@ -175,23 +228,12 @@ def add_resource_parsers(
     for command, spec in RESOURCE_COMMANDS.items():
         parser = commands.add_parser(command, help=f"list or export {spec.label}")
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
-        listing = actions.add_parser("list", parents=[flags],
-                                     help=f"show {spec.label} as a table or JSON")
-        _listing_flags(listing, spec, parse_filter)
-        fmt = listing.add_mutually_exclusive_group()
-        fmt.add_argument("--json", dest="output", action="store_const", const="json",
-                         help="one JSON array, as the API sent them")
-        fmt.add_argument("--jsonl", dest="output", action="store_const", const="jsonl",
-                         help="one per line, as the API sent them")
-        export = actions.add_parser("export", parents=[flags],
-                                    help=f"write every {spec.label[:-1]} to a file")
-        _listing_flags(export, spec, parse_filter)
-        export.add_argument("--out", required=True, metavar="FILE",
-                            help="the file to write ('-': standard output)")
-        export.add_argument("--force", action="store_true",
-                            help="replace FILE if it exists (keeping its permissions)")
-        export.add_argument("--format", choices=("jsonl", "csv"),
-                            help="default: csv for a .csv FILE, else jsonl")
+        _add_lister(actions, "list", spec, flags=flags, parse_filter=parse_filter)
+        _add_exporter(actions, "export", spec, flags=flags, parse_filter=parse_filter)
+        for action, (sub, _) in SUB_LISTINGS.get(command, {}).items():
+            _add_lister(actions, action, sub, flags=flags, parse_filter=parse_filter)
+            _add_exporter(actions, f"export-{action}", sub, flags=flags,
+                          parse_filter=parse_filter)
         if spec.gettable:
             get = actions.add_parser("get", parents=[flags],
                                      help=f"print one of the {spec.label} as JSON")

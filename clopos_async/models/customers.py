@@ -15,6 +15,7 @@ from typing import Any
 import attrs
 
 from ..validators import ArgumentTypeError, check_int, check_non_empty_str, invalid
+from .customer_groups import CustomerGroup
 
 __all__ = ["Customer", "CustomerBalance", "Gender", "NewCustomer"]
 
@@ -45,8 +46,8 @@ class CustomerBalance:
 
 @attrs.frozen(kw_only=True)
 class Customer:
-    """A customer. ``group`` (``with_=["group"]``) is kept as sent: ``{id, name, ...}``;
-    ``balance`` and ``cashback_balance`` exist on v1 only."""
+    """A customer. ``group`` (``with_=["group"]``) is its `CustomerGroup`; ``balance`` and
+    ``cashback_balance`` exist on v1 only."""
 
     id: int | str
     venue_id: int | None = None
@@ -81,7 +82,7 @@ class Customer:
     addresses: tuple[object, ...] = ()
     phone_verified_at: datetime | None = None
     deleted_at: datetime | None = None
-    group: object = None
+    group: CustomerGroup | None = None
     balance: CustomerBalance | None = None
     cashback_balance: CustomerBalance | None = None
 

@@ -173,6 +173,7 @@ class Resource(Generic[T]):
             date_to=date_to,
             sort=sort,
             filters=typed or filters,
+            nested_sort=listing.nested_sort,
         )
         return limit, query
 
@@ -237,7 +238,7 @@ class Resource(Generic[T]):
             return await self.fetch_page(number, limit, query)
 
         return AsyncPaginator(fetch, limit=limit, start_page=start_page, max_items=max_items,
-                              concurrency=concurrency)
+                              concurrency=concurrency, relax_gc=self._requester.relax_gc)
 
 
 class PlainResource(Resource[T]):

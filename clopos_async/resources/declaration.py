@@ -46,6 +46,8 @@ class Param:
     encode: Encoder
     wire: str | None = None  # the field name on the wire; default: the argument's name
     top_level: bool = False  # a query key of its own (``status=``) rather than a filter
+    # How the CLI reads one ``--name VALUE`` (repeated: a list); ``encode`` still checks it.
+    cli_type: Callable[[str], Any] = str
 
 
 def choice(*allowed: str, wire: str | None = None, top_level: bool = False) -> Param:
@@ -57,6 +59,18 @@ def choice(*allowed: str, wire: str | None = None, top_level: bool = False) -> P
         return checked if isinstance(value, (list, tuple)) else checked[0]
 
     return Param(encode, wire, top_level)
+
+
+def _yes_no(text: str) -> bool | str:
+    """``1``/``true``/``yes`` and ``0``/``false``/``no``; anything else is left for ``encode``
+    to reject, naming the parameter."""
+    words = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
+    return words.get(text.strip().lower(), text)
+
+
+def _int_text(text: str) -> int | str:
+    """A CLI id or code: digits are the int they mean; anything else is left for ``encode``."""
+    return int(text) if text.strip().isdigit() else text
 
 
 def levels(*allowed: int, wire: str | None = None, top_level: bool = False) -> Param:
@@ -78,12 +92,13 @@ def levels(*allowed: int, wire: str | None = None, top_level: bool = False) -> P
             return [check(name, item) for item in value]
         return check(name, value)
 
-    return Param(encode, wire, top_level)
+    return Param(encode, wire, top_level, cli_type=_int_text)
 
 
 def flag(*, wire: str | None = None, top_level: bool = False) -> Param:
     """A yes/no filter, sent as ``1``/``0``."""
-    return Param(lambda _, name, value: check_instance(name, value, bool), wire, top_level)
+    return Param(lambda _, name, value: check_instance(name, value, bool), wire, top_level,
+                 cli_type=_yes_no)
 
 
 def field_names(*, wire: str | None = None) -> Param:
@@ -112,7 +127,7 @@ def ids(*, wire: str | None = None, top_level: bool = False) -> Param:
             return [check_int(name, item, minimum=1) for item in value]
         return check_int(name, value, minimum=1)
 
-    return Param(encode, wire, top_level)
+    return Param(encode, wire, top_level, cli_type=_int_text)
 
 
 def text(*, wire: str | None = None) -> Param:
@@ -125,13 +140,15 @@ class Listing:
     """What a resource's list endpoint takes (REFERENCE §2.4 to §2.6 and the resource's page).
 
     ``with_values`` None accepts any relation (the API does not list them); a tuple accepts
-    only those. ``sort_fields`` empty means the endpoint takes no sort.
+    only those. ``sort_fields`` empty means the endpoint takes no sort; ``nested_sort`` spells
+    it ``sort[0][0]=field&sort[0][1]=asc|desc`` (price lists) instead of ``sort[0]``/``sort[1]``.
     """
 
     default_limit: int
     max_limit: int
     with_values: tuple[str, ...] | None = ()
     sort_fields: tuple[str, ...] = ()
+    nested_sort: bool = False
     date_range: bool = False
     params: Mapping[str, Param] = attrs.field(factory=dict)
 

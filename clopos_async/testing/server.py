@@ -72,13 +72,25 @@ from .faults import FaultInjector, FaultPlan
 from .listing import SelectionCache
 from .orders_api import OrdersApi
 from .quota import Quota, QuotaGate, auth_ip_key, tenant_key
-from .reference_api import ReferenceApi, ReferenceRules
-from .reference_data import make_sale_types
+from .reference_api import ReferenceApi, ReferenceRules, Shape, embed, filter_and_sort
+from .reference_data import (
+    PRICE_LIST_SORTS,
+    catalog_product,
+    make_customer_groups,
+    make_payment_methods,
+    make_price_lists,
+    make_prices,
+    make_sale_types,
+    make_users,
+    make_venues,
+)
 from .responses import error_middleware
 from .sales_api import CustomersApi, ReceiptsApi, SalesStore
 from .store import IdempotencyCache, OrderStore
 
 __all__ = ["FakeClopos"]
+
+_VERSIONS: tuple[ApiVersion, ...] = ("v1", "v2")
 
 
 class FakeClopos:
@@ -163,6 +175,13 @@ class FakeClopos:
         # The catalogue (products, stop list, categories, stations), shared by both versions.
         self.catalogue = Catalogue(make_categories(), make_stations(), make_products(),
                                    make_stop_list())
+        venues = self.config.venues
+        self.venues = {v: make_venues(venues, flavour=v) for v in _VERSIONS}
+        self.users = {v: make_users(flavour=v) for v in _VERSIONS}
+        self.payment_methods = {v: make_payment_methods(venues, flavour=v) for v in _VERSIONS}
+        self.customer_groups = {v: make_customer_groups(flavour=v) for v in _VERSIONS}
+        self.price_lists = make_price_lists()  # v2 only (REFERENCE §4.12)
+        self.prices = make_prices()
         self.counters = FakeCounters()
         self.sales = SalesStore(self.orders_list, seed=seed, counters=self.counters)
         self._faults = FaultInjector(self.counters, faults)
@@ -440,6 +459,9 @@ class FakeClopos:
         app.router.add_get(f"{prefix}/sale-types", sale_types.list_items,
                            name=f"{version}.sale_types")
         self._add_catalogue_routes(app, prefix, version)
+        self._add_people_and_places(app, prefix, version)
+        if version == "v2":
+            self._add_price_list_routes(app, prefix)
 
     def _add_catalogue_routes(self, app: web.Application, prefix: str,
                               version: ApiVersion) -> None:
@@ -470,6 +492,60 @@ class FakeClopos:
             app.router.add_get(f"{prefix}/{name}", api.list_items, name=f"{version}.{name}")
             app.router.add_get(f"{prefix}/{name}/{{item_id}}", api.get_item,
                                name=f"{version}.{name}_item")
+
+    def _add_people_and_places(self, app: web.Application, prefix: str,
+                               version: ApiVersion) -> None:
+        # Undocumented paging (REFERENCE §5 item 36): PEER-PY's 20 by default, 1..100.
+        venues = ReferenceApi(version, ReferenceRules(
+            limit_default=20, limit_max=100, shapes={"v1": "iso", "v2": "total"},
+        ), lambda: self.venues[version])
+        app.router.add_get(f"{prefix}/venues", venues.list_items, name=f"{version}.venues")
+        users = ReferenceApi(version, ReferenceRules(
+            limit_default=20, limit_max=100, not_found="User not found",
+        ), lambda: self.users[version], find=lambda user_id: next(
+            (user for user in self.users[version] if user["id"] == user_id), None))
+        app.router.add_get(f"{prefix}/users", users.list_items, name=f"{version}.users")
+        app.router.add_get(f"{prefix}/users/{{item_id}}", users.get_item,
+                           name=f"{version}.users_item")
+        methods = ReferenceApi(version, ReferenceRules(limit_default=20, limit_max=100),
+                               lambda: self.payment_methods[version])
+        app.router.add_get(f"{prefix}/payment-methods", methods.list_items,
+                           name=f"{version}.payment_methods")
+        # REFERENCE §4.3: 1..200, the canonical envelope with its documented `sorts`.
+        groups = ReferenceApi(version, ReferenceRules(
+            limit_default=50, limit_max=200, shapes={"v1": "total", "v2": "total"},
+            sorts=("id", "name", "discount_type", "discount_value", "total_amount",
+                   "created_at", "updated_at", "deleted_at"),
+        ), lambda: self.customer_groups[version])
+        app.router.add_get(f"{prefix}/customer-groups", groups.list_items,
+                           name=f"{version}.customer_groups")
+
+    def _add_price_list_routes(self, app: web.Application, prefix: str) -> None:
+        # REFERENCE §4.12: 1..999, {data, pagination} with no `success`, nested asc/desc sort.
+        shapes: dict[ApiVersion, Shape] = {"v2": "data_pagination"}
+        lists = ReferenceApi(
+            "v2", ReferenceRules(limit_default=50, limit_max=999, shapes=shapes,
+                                 relations=("prices",)),
+            lambda: self.price_lists,
+            select=filter_and_sort(sorts=PRICE_LIST_SORTS, nested_sort=True),
+            render=embed({"prices": lambda row: [p for p in self.prices
+                                                 if p["list_id"] == row["id"]]}),
+        )
+        prices = ReferenceApi(
+            "v2", ReferenceRules(limit_default=50, limit_max=999, shapes=shapes,
+                                 relations=("product", "list")),
+            lambda: self.prices,
+            select=filter_and_sort(filters=("id", "product_id", "list_id")),
+            render=embed({
+                "product": lambda row: catalog_product(row["product_id"]),
+                "list": lambda row: next((pl for pl in self.price_lists
+                                          if pl["id"] == row["list_id"]), None),
+            }),
+        )
+        # The fixed path first: otherwise nothing else could be named "prices".
+        app.router.add_get(f"{prefix}/price-lists/prices", prices.list_items,
+                           name="v2.price_list_prices")
+        app.router.add_get(f"{prefix}/price-lists", lists.list_items, name="v2.price_lists")
 
     def _middlewares(self) -> list[Middleware]:
         """The one request pipeline, outermost first."""
