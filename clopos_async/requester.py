@@ -37,5 +37,10 @@ class Requester(Protocol):
         params: Sequence[tuple[str, str]] = (),
         json: object = None,
         idempotency_key: str | None = None,
+        replayable: bool | None = None,
     ) -> Reply:
-        """Send ``method path`` and decode the reply (raising the typed error on failure)."""
+        """Send ``method path`` and decode the reply (raising the typed error on failure).
+
+        ``replayable=False``: an attempt the server may have acted on is never sent again
+        (it ends as `OutcomeUnknownError`), for writes reconciled by the caller (`reconcile`).
+        """
