@@ -185,6 +185,11 @@ class AsyncClopos:
         return self._config.strict
 
     @property
+    def retry_policy(self) -> RetryPolicy:
+        """How failed requests are retried; reconciled writes pace their attempts by it too."""
+        return self._config.retry
+
+    @property
     def relax_gc(self) -> bool:
         """Whether listings relax the cyclic garbage collector while they run."""
         return self._config.relax_gc

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from .reply import Reply
+from .retry import RetryPolicy
 from .versions import ApiVersion
 
 __all__ = ["Requester"]
@@ -28,6 +29,10 @@ class Requester(Protocol):
     @property
     def relax_gc(self) -> bool:
         """Whether listings relax the cyclic garbage collector while they run."""
+
+    @property
+    def retry_policy(self) -> RetryPolicy:
+        """How failed requests are retried; reconciled writes pace their attempts by it too."""
 
     async def request(
         self,

@@ -14,9 +14,11 @@ from clopos_async import (
     Customer,
     Gender,
     NewCustomer,
+    OutcomeUnknownError,
+    RetryPolicy,
 )
 from clopos_async.serde import structure
-from clopos_async.testing import FakeClopos, Quota
+from clopos_async.testing import FakeClopos, FaultPlan, Quota
 
 from .conftest import client_for
 
@@ -122,3 +124,18 @@ async def test_customer_routes_are_under_the_quota() -> None:
         receipts = await clopos.receipts.list(limit=10, concurrency=4).collect()
     assert len(customers) == len(fake.customers) and len(receipts) == len(fake.receipts)
     assert clopos.rate_limit.limit == 5  # the quota's headers came with these routes' answers
+
+
+@pytest.mark.parametrize("max_retries", [0, 2])
+async def test_a_reconciled_write_is_sent_as_often_as_the_retry_policy_allows(
+        fake: FakeClopos, clopos: AsyncClopos, max_retries: int) -> None:
+    # Every answer is a 503, which the server may have acted on: each attempt is ambiguous
+    # and the read-back fails too, so the caller cannot be told whether it happened.
+    fake.faults = FaultPlan(rate_503=1.0)
+    policy = RetryPolicy(max_retries=max_retries, initial_delay=0.01, max_delay=0.01)
+    with pytest.raises(OutcomeUnknownError) as caught:
+        await clopos.with_options(retry=policy).customers.create(NewCustomer(name="Rahid"))
+    route = ROUTE.format("/v2" if fake.api_version == "v2" else "")
+    assert fake.counters.route_counts[route] == max_retries + 1
+    assert caught.value.reconcile_with["cid"]
+    assert fake.counters.customers_created <= 1  # some 503s come after the server acted

@@ -70,7 +70,8 @@ class CustomersResource(PlainResource[Customer]):
             found = await self._find_by_cid(customer)
             return Found(Outcome.DONE, found) if found is not None else Found(Outcome.NOT_DONE)
 
-        return await write_reconciled(write, find, what="creating a customer",
+        return await write_reconciled(write, find, policy=self._requester.retry_policy,
+                                      what="creating a customer",
                                       retry_is_safe=True, reconcile_with={"cid": customer.cid})
 
     async def _find_by_cid(self, customer: NewCustomer) -> Customer | None:

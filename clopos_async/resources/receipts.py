@@ -261,7 +261,8 @@ class ReceiptsResource(Resource[Receipt]):
                          f"{receipt.status!r} with payments {receipt.payment_methods!r}")
 
         return await write_reconciled(
-            write, find, what=f"closing receipt {item!r}", retry_is_safe=False,
+            write, find, policy=self._requester.retry_policy, what=f"closing receipt {item!r}",
+            retry_is_safe=False,
             reconcile_with={"receipt_id": item, "payment_methods": payments},
             resent_by_http=not has_close,
         )
@@ -298,7 +299,8 @@ class ReceiptsResource(Resource[Receipt]):
             found = await self._find_by_cid(receipt.cid, around=receipt.created_at)
             return Found(Outcome.DONE, found) if found is not None else Found(Outcome.NOT_DONE)
 
-        return await write_reconciled(write, find, what="creating a receipt", retry_is_safe=True,
+        return await write_reconciled(write, find, policy=self._requester.retry_policy,
+                                      what="creating a receipt", retry_is_safe=True,
                                       reconcile_with={"cid": receipt.cid},
                                       idempotency_key=key)
 
@@ -339,7 +341,8 @@ class ReceiptsResource(Resource[Receipt]):
                 return Found(Outcome.DONE)
             return Found(Outcome.NOT_DONE)
 
-        await write_reconciled(write, find, what=f"deleting receipt {item!r}",
+        await write_reconciled(write, find, policy=self._requester.retry_policy,
+                               what=f"deleting receipt {item!r}",
                                retry_is_safe=True, reconcile_with={"receipt_id": item},
                                resent_by_http=True)
 

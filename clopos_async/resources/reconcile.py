@@ -17,6 +17,10 @@ and is raised as is, except for a PUT or DELETE (``resent_by_http``): aiohttp it
 those once when a kept-alive connection drops (RFC 9112 §9.3.1), so their "first" refusal may
 answer our own committed send; it is checked by reading like any later one.
 
+Attempts and the waits between them follow the client's `RetryPolicy` (``max_retries``
+resends after the first attempt, its backoff between them), so ``RetryPolicy.never()`` sends a
+reconciled write once and only reads it back.
+
 When the effect cannot be checked (the read fails too, or shows a state that is neither done
 nor untouched) the caller gets `OutcomeUnknownError` with what to check
 (``reconcile_with``); when every attempt failed and the reads showed nothing done, the caller
@@ -25,6 +29,7 @@ gets the last failure itself: the outcome is known, the write did not happen.
 
 from __future__ import annotations
 
+import asyncio
 import enum
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Generic, TypeVar
@@ -32,14 +37,11 @@ from typing import Any, Generic, TypeVar
 import attrs
 
 from ..errors import APIStatusError, CloposError, OutcomeUnknownError
+from ..retry import RetryPolicy, sleep_enabled
 
-__all__ = ["MAX_WRITE_ATTEMPTS", "Found", "Outcome", "write_reconciled"]
+__all__ = ["Found", "Outcome", "write_reconciled"]
 
 T = TypeVar("T")
-
-# Attempts of one reconciled write (each one already retried by the client where that is
-# safe: 429s, refused connections). Reads between them pace the loop.
-MAX_WRITE_ATTEMPTS = 6
 
 
 class Outcome(enum.Enum):
@@ -63,6 +65,7 @@ async def write_reconciled(
     write: Callable[[], Awaitable[T]],
     find: Callable[[], Awaitable[Found[T]]],
     *,
+    policy: RetryPolicy,
     what: str,
     retry_is_safe: bool,
     reconcile_with: Mapping[str, Any],
@@ -72,7 +75,10 @@ async def write_reconciled(
     """Run ``write`` under the policy above; ``find`` reads back whether it took effect."""
     ambiguous: CloposError | None = None
     last: CloposError | None = None
-    for _ in range(MAX_WRITE_ATTEMPTS):
+    delays = policy.delays()
+    for attempt in range(policy.max_retries + 1):
+        if attempt and sleep_enabled():
+            await asyncio.sleep(next(delays))
         try:
             return await write()
         except OutcomeUnknownError as exc:
