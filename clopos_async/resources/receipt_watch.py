@@ -11,22 +11,19 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncGenerator
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import attrs
 
 from ..models.receipts import Receipt, ReceiptStatus
-from .polling import poll_every
+from .polling import newest_first_since, poll_every, utc_now
 
 if TYPE_CHECKING:
     from .receipts import ReceiptsResource
 
 __all__ = ["ReceiptEvent", "watch_closed_receipts"]
 
-# Receipts closed this long before the previous poll's latest closing are re-read, in case
-# near-simultaneous closings are listed out of order.
-_OVERLAP = timedelta(seconds=60)
 
 
 @attrs.frozen
@@ -35,10 +32,6 @@ class ReceiptEvent:
 
     receipt: Receipt
     kind: str = "closed"
-
-
-def _utc_now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 async def watch_closed_receipts(
@@ -53,12 +46,14 @@ async def watch_closed_receipts(
     seen: dict[int | str, date | None] = {}  # id -> the day it was created
     latest: datetime | None = None
     first = True
-    since = (_utc_now() - window).date()
+    since = (utc_now() - window).date()
 
     async def poll() -> list[Receipt]:
         nonlocal since
-        since = (_utc_now() - window).date()
-        return await _closed_since(receipts, since=since, latest=latest, limit=limit)
+        since = (utc_now() - window).date()
+        listing = receipts.list(status=ReceiptStatus.CLOSED, date_from=since, sort="-closed_at",
+                                limit=limit)
+        return await newest_first_since(listing, lambda receipt: receipt.closed_at, latest)
 
     async with contextlib.aclosing(poll_every(interval, poll, what="receipt watch")) as polls:
         async for closed in polls:
@@ -75,21 +70,3 @@ async def watch_closed_receipts(
             first = False
             for receipt_id in [key for key, day in seen.items() if day is not None and day < since]:
                 del seen[receipt_id]
-
-
-async def _closed_since(
-    receipts: ReceiptsResource, *, since: date, latest: datetime | None, limit: int
-) -> list[Receipt]:
-    """Closed receipts, latest closing first, as far back as the previous poll reached."""
-    stop_before = latest - _OVERLAP if latest is not None else None
-    found: list[Receipt] = []
-    listing = receipts.list(status=ReceiptStatus.CLOSED, date_from=since, sort="-closed_at",
-                            limit=limit)
-    async with contextlib.aclosing(listing.pages()) as pages:
-        async for page in pages:
-            for receipt in page.items:
-                if (stop_before is not None and receipt.closed_at is not None
-                        and receipt.closed_at < stop_before):
-                    return found
-                found.append(receipt)
-    return found

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncGenerator
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 
 import attrs
 
 from ..models.enums import OrderStatus
 from ..models.orders import Order
-from .polling import poll_every
+from .polling import newest_first_since, poll_every, utc_now
 
 if TYPE_CHECKING:
     from .orders import OrdersResource
@@ -25,9 +25,6 @@ if TYPE_CHECKING:
 __all__ = ["OrderEvent", "watch_orders"]
 
 EventKind = Literal["created", "status_changed"]
-# Orders updated this long before the previous poll's newest update are re-read, in case
-# the server's clock or sort puts near-simultaneous updates out of order.
-_OVERLAP = timedelta(seconds=60)
 
 
 @attrs.frozen
@@ -45,10 +42,6 @@ class _Seen:
     created_at: datetime | None
 
 
-def _utc_now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
 async def watch_orders(
     orders: OrdersResource,
     *,
@@ -62,14 +55,15 @@ async def watch_orders(
     seen: dict[int | str, _Seen] = {}
     newest: datetime | None = None
     first = True
-    since = (_utc_now() - window).date()
+    since = (utc_now() - window).date()
 
     async def poll() -> list[Order]:
         nonlocal since
         # Whole UTC days, as the API's date filter has them: what the server stops listing
         # is exactly what we forget.
-        since = (_utc_now() - window).date()
-        return await _poll(orders, status=status, since=since, newest=newest, limit=limit)
+        since = (utc_now() - window).date()
+        listing = orders.list(status=status, date_from=since, sort="-updated_at", limit=limit)
+        return await newest_first_since(listing, lambda order: order.updated_at, newest)
 
     async with contextlib.aclosing(poll_every(interval, poll, what="order watch")) as polls:
         async for changes in polls:
@@ -86,28 +80,6 @@ async def watch_orders(
                     yield OrderEvent("status_changed", order, previous_status=known.status)
             first = False
             _forget_older_than(seen, since)
-
-
-async def _poll(
-    orders: OrdersResource,
-    *,
-    status: str | OrderStatus | None,
-    since: date,
-    newest: datetime | None,
-    limit: int,
-) -> list[Order]:
-    """Read the listing newest-update first, as far back as the previous poll reached."""
-    stop_before = newest - _OVERLAP if newest is not None else None
-    found: list[Order] = []
-    listing = orders.list(status=status, date_from=since, sort="-updated_at", limit=limit)
-    async with contextlib.aclosing(listing.pages()) as pages:
-        async for page in pages:
-            for order in page.items:
-                if (stop_before is not None and order.updated_at is not None
-                        and order.updated_at < stop_before):
-                    return found
-                found.append(order)
-    return found
 
 
 def _forget_older_than(seen: dict[int | str, _Seen], since: date) -> None:

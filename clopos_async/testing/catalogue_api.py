@@ -21,7 +21,7 @@ from aiohttp import web
 from .catalogue import walk_products
 from .listing import _parse_filters
 from .php_query import parse_php_query
-from .responses import FakeApiError, api_error, json_response
+from .responses import invalid_parameter, json_response
 from .timestamps import envelope_now
 
 __all__ = ["PRODUCT_GET_RELATIONS", "PRODUCT_RELATIONS", "Catalogue"]  # fmt: skip
@@ -40,16 +40,12 @@ _ALWAYS_SELECTED = ("id", "name", "type")
 _FLAGS = {"1": True, "true": True, "0": False, "false": False}
 
 
-def _invalid(message: str) -> FakeApiError:
-    return api_error(400, "invalid_parameter", message)
-
-
 def _flag(params: Params, name: str, default: bool) -> bool:
     value = params.get(name)
     if value is None or value == "":
         return default
     if not isinstance(value, str) or value.lower() not in _FLAGS:
-        raise _invalid(f"The '{name}' parameter must be a boolean (1 or 0)")
+        raise invalid_parameter(f"The '{name}' parameter must be a boolean (1 or 0)")
     return _FLAGS[value.lower()]
 
 
@@ -59,7 +55,7 @@ def _is(test: Callable[[Row], Any]) -> Callable[[Row, frozenset[str]], bool]:
     def matches(product: Row, values: frozenset[str]) -> bool:
         wanted = {_FLAGS.get(value.lower()) for value in values}
         if None in wanted:
-            raise _invalid("Invalid filter parameters")
+            raise invalid_parameter("Invalid filter parameters")
         return bool(test(product)) in wanted
 
     return matches
@@ -160,17 +156,17 @@ class Catalogue:
         else:  # type=PRODUCT, or type[0]=PRODUCT&type[1]=..: any of them
             listed = [kind] if isinstance(kind, str) else kind if isinstance(kind, list) else None
             if listed is None or not all(isinstance(k, str) for k in listed):
-                raise _invalid("The 'type' parameter must be a string or a list of them")
+                raise invalid_parameter("The 'type' parameter must be a string or a list of them")
             kinds = frozenset(listed)
         if kinds is not None:
             unknown = kinds - {"PRODUCT", "INGREDIENT", "ACCOUNTING"}
             if unknown:
-                raise _invalid("type must be one of PRODUCT, INGREDIENT, ACCOUNTING")
+                raise invalid_parameter("type must be one of PRODUCT, INGREDIENT, ACCOUNTING")
             rows = [c for c in rows if c["type"] in kinds]
         parent = params.get("parent_id")
         if parent not in (None, ""):
             if not isinstance(parent, str) or not parent.isdigit():
-                raise _invalid("The 'parent_id' parameter must be an integer")
+                raise invalid_parameter("The 'parent_id' parameter must be an integer")
             return [c for c in rows if c["parent_id"] == int(parent)]
         if _flag(params, "include_children", True):
             return [c for c in rows if c["depth"] == 0]
@@ -199,7 +195,7 @@ class Catalogue:
         status = params.get("status")
         if status not in (None, ""):
             if status not in ("0", "1"):
-                raise _invalid("The 'status' parameter must be 1 or 0")
+                raise invalid_parameter("The 'status' parameter must be 1 or 0")
             stations = [s for s in stations if s["status"] == int(status)]
         if params.get("can_print") not in (None, ""):
             can_print = _flag(params, "can_print", False)

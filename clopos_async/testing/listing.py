@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from .config import ApiRules
-from .responses import FakeApiError, api_error
+from .responses import invalid_parameter
 from .store import OrderStore
 from .timestamps import parse_date, parse_timestamp
 
@@ -33,13 +33,9 @@ Order = dict[str, Any]
 Relations = dict[str, "tuple[str, ...] | None"]
 
 RELATIONS = ("customer", "receipt")
-SORT_FIELDS = ["id", "created_at", "updated_at"]
+SORT_FIELDS = ("id", "created_at", "updated_at")
 FILTER_FIELDS = frozenset({"sale_type_id", "venue_id", "status", "type", "customer_id", "id"})
 _BAD_FILTER = "Invalid filter parameters"
-
-
-def _invalid(message: str) -> FakeApiError:
-    return api_error(400, "invalid_parameter", message)
 
 
 @dataclass(frozen=True)
@@ -93,13 +89,13 @@ def parse_relations(value: Any) -> Relations:
         return {}
     items = [value] if isinstance(value, str) else _as_list(value)
     if items is None or not all(isinstance(item, str) for item in items):
-        raise _invalid("with must be a list of relations")
+        raise invalid_parameter("with must be a list of relations")
     relations: Relations = {}
     for item in items:
         name, _, columns = item.partition(":")
         name = name.strip()
         if name not in RELATIONS:
-            raise _invalid(f"with must be one of {', '.join(RELATIONS)}")
+            raise invalid_parameter(f"with must be one of {', '.join(RELATIONS)}")
         selected = tuple(c.strip() for c in columns.split(",") if c.strip())
         relations[name] = selected or None
     return relations
@@ -114,7 +110,7 @@ def _date_bound(values: list[Any], index: int) -> float | None:
     except ValueError:
         day = None
     if day is None:
-        raise _invalid(f"date[{index}] must be a date in YYYY-MM-DD format")
+        raise invalid_parameter(f"date[{index}] must be a date in YYYY-MM-DD format")
     start = datetime(day.year, day.month, day.day, tzinfo=timezone.utc).timestamp()
     return start + index * 86_400  # date[1] is inclusive: up to the next midnight
 
@@ -127,30 +123,25 @@ def _parse_filters(
         return ()
     entries = _as_list(value)
     if entries is None:
-        raise _invalid(_BAD_FILTER)
+        raise invalid_parameter(_BAD_FILTER)
     parsed: list[tuple[str, frozenset[str]]] = []
     for entry in entries:
         pair = _as_list(entry)
         if pair is None or len(pair) != 2 or not isinstance(pair[0], str):
-            raise _invalid(_BAD_FILTER)
+            raise invalid_parameter(_BAD_FILTER)
         if pair[0] not in fields:
-            raise _invalid(_BAD_FILTER)
+            raise invalid_parameter(_BAD_FILTER)
         raw = pair[1]
         values = [raw] if isinstance(raw, str) else _as_list(raw)
         if values is None or not all(isinstance(v, str) for v in values):
-            raise _invalid(_BAD_FILTER)
+            raise invalid_parameter(_BAD_FILTER)
         parsed.append((pair[0], frozenset(values)))  # a list value means IN
     return tuple(parsed)
 
 
 def parse_list_query(params: dict[str, Any], rules: ApiRules) -> ListQuery:
     """Validate a decoded list query against ``rules``; raise the documented 400 otherwise."""
-    page = _int_param(params, "page", 1)
-    if page is None or page < 1:
-        raise _invalid("The 'page' parameter must be an integer greater than or equal to 1")
-    limit = _int_param(params, "limit", rules.limit_default)
-    if limit is None or not 1 <= limit <= rules.limit_max:
-        raise _invalid(f"The 'limit' parameter must be between 1 and {rules.limit_max}")
+    page, limit = page_and_limit(params, rules.limit_default, rules.limit_max)
 
     status = params.get("status")
     if status in (None, ""):
@@ -158,7 +149,7 @@ def parse_list_query(params: dict[str, Any], rules: ApiRules) -> ListQuery:
     elif isinstance(status, str) and status in rules.status_filter:
         stored_status = rules.status_filter[status]
     else:
-        raise _invalid(rules.status_message)
+        raise invalid_parameter(rules.status_message)
 
     relations = parse_relations(params.get("with"))
 
@@ -166,18 +157,11 @@ def parse_list_query(params: dict[str, Any], rules: ApiRules) -> ListQuery:
     if params.get("date") not in (None, ""):
         dates = _as_list(params["date"])
         if dates is None:
-            raise _invalid("date must be date[0]=YYYY-MM-DD&date[1]=YYYY-MM-DD")
+            raise invalid_parameter("date must be date[0]=YYYY-MM-DD&date[1]=YYYY-MM-DD")
         date_from, date_to = _date_bound(dates, 0), _date_bound(dates, 1)
 
-    sort_field, descending = "created_at", True  # documented default: newest first
-    if params.get("sort") not in (None, ""):
-        sort = _as_list(params["sort"])
-        if not sort or sort[0] not in SORT_FIELDS:
-            raise _invalid(f"sort[0] must be one of {', '.join(SORT_FIELDS)}")
-        direction = sort[1] if len(sort) > 1 else "-1"
-        if direction not in ("1", "-1"):
-            raise _invalid("sort[1] must be 1 or -1")
-        sort_field, descending = sort[0], direction == "-1"
+    # Documented default: newest first.
+    sort_field, descending = parse_sort(params, SORT_FIELDS, default="created_at")
 
     return ListQuery(
         page=page,
@@ -190,6 +174,32 @@ def parse_list_query(params: dict[str, Any], rules: ApiRules) -> ListQuery:
         descending=descending,
         filters=_parse_filters(params.get("filters")),
     )
+
+
+def page_and_limit(params: dict[str, Any], default: int, maximum: int) -> tuple[int, int]:
+    """``page`` (from 1) and ``limit`` (1..``maximum``), or the documented 400."""
+    page = _int_param(params, "page", 1)
+    if page is None or page < 1:
+        raise invalid_parameter(
+            "The 'page' parameter must be an integer greater than or equal to 1")
+    limit = _int_param(params, "limit", default)
+    if limit is None or not 1 <= limit <= maximum:
+        raise invalid_parameter(f"The 'limit' parameter must be between 1 and {maximum}")
+    return page, limit
+
+
+def parse_sort(params: dict[str, Any], allowed: tuple[str, ...], *,
+               default: str) -> tuple[str, bool]:
+    """``sort[0]=<field>&sort[1]=<1|-1>`` as (field, descending); descending by default."""
+    if params.get("sort") in (None, ""):
+        return default, True
+    sort = _as_list(params["sort"])
+    if not sort or sort[0] not in allowed:
+        raise invalid_parameter(f"sort[0] must be one of {', '.join(allowed)}")
+    direction = sort[1] if len(sort) > 1 else "-1"
+    if direction not in ("1", "-1"):
+        raise invalid_parameter("sort[1] must be 1 or -1")
+    return sort[0], direction == "-1"
 
 
 def _field(order: Order, name: str) -> Any:

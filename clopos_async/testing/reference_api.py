@@ -24,9 +24,9 @@ from typing import Any, Literal
 from aiohttp import web
 
 from .config import ApiVersion
-from .listing import _int_param, _parse_filters
+from .listing import _parse_filters, page_and_limit
 from .php_query import parse_php_query
-from .responses import FakeApiError, api_error, json_response
+from .responses import api_error, invalid_parameter, json_response
 from .timestamps import envelope_now, format_iso
 
 __all__ = ["ReferenceApi", "ReferenceRules", "Shape", "embed", "filter_and_sort"]
@@ -81,7 +81,7 @@ def _check_relations(params: Params, allowed: tuple[str, ...]) -> None:
     unknown = [name for name in wanted if name not in allowed]
     if unknown:
         shown = ", ".join(allowed) or "nothing"
-        raise api_error(400, "invalid_parameter", f"with must be one of {shown}")
+        raise invalid_parameter(f"with must be one of {shown}")
 
 
 class ReferenceApi:
@@ -108,7 +108,7 @@ class ReferenceApi:
         params = parse_php_query(request.query.items())
         raw = request.match_info["item_id"]
         if not (raw.isascii() and raw.isdigit()) and not _UUID.fullmatch(raw):
-            raise api_error(400, "invalid_parameter", "The id must be an integer or a UUID")
+            raise invalid_parameter("The id must be an integer or a UUID")
         _check_relations(params, self._rules.get_relations)
         item = self._find(int(raw) if raw.isdigit() else raw)
         if item is None:
@@ -121,14 +121,7 @@ class ReferenceApi:
         """One page of items in the version's shape."""
         params = parse_php_query(request.query.items())
         rules = self._rules
-        page = _int_param(params, "page", 1)
-        if page is None or page < 1:
-            raise api_error(400, "invalid_parameter",
-                            "The 'page' parameter must be an integer greater than or equal to 1")
-        limit = _int_param(params, "limit", rules.limit_default)
-        if limit is None or not 1 <= limit <= rules.limit_max:
-            raise api_error(400, "invalid_parameter",
-                            f"The 'limit' parameter must be between 1 and {rules.limit_max}")
+        page, limit = page_and_limit(params, rules.limit_default, rules.limit_max)
         _check_relations(params, rules.relations)
         items = self._items()
         if self._select is not None:
@@ -159,10 +152,6 @@ class ReferenceApi:
 # -- the common select and render ------------------------------------------------------------
 
 
-def _invalid(message: str) -> FakeApiError:
-    return api_error(400, "invalid_parameter", message)
-
-
 def filter_and_sort(*, filters: tuple[str, ...] = (), sorts: tuple[str, ...] = (),
                     nested_sort: bool = False) -> Select:
     """A ``select``: ``filters[N]`` on the named fields (a list value: IN), then ``sort``
@@ -181,9 +170,9 @@ def filter_and_sort(*, filters: tuple[str, ...] = (), sorts: tuple[str, ...] = (
         name, direction = pair if isinstance(pair, list) and len(pair) == 2 else (None, None)
         directions = ("asc", "desc") if nested_sort else ("1", "-1")
         if direction not in directions:
-            raise _invalid(f"sort direction must be {' or '.join(directions)}")
+            raise invalid_parameter(f"sort direction must be {' or '.join(directions)}")
         if name not in sorts:
-            raise _invalid(f"sort must be one of {', '.join(sorts) or 'nothing'}")
+            raise invalid_parameter(f"sort must be one of {', '.join(sorts) or 'nothing'}")
         return sorted(chosen, key=lambda item: _sort_key(item.get(name)),
                       reverse=direction in ("desc", "-1"))
 

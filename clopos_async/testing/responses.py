@@ -16,6 +16,7 @@ __all__ = [
     "drop_connection",
     "dumps",
     "error_middleware",
+    "invalid_parameter",
     "is_dropped",
     "json_response",
     "read_json_object",
@@ -36,6 +37,11 @@ class FakeApiError(Exception):
 def api_error(status: int, error: str, message: str) -> FakeApiError:
     """Build the standard ``{"success": false, "error", "message"}`` error (REFERENCE §2.2)."""
     return FakeApiError(status, {"success": False, "error": error, "message": message})
+
+
+def invalid_parameter(message: str) -> FakeApiError:
+    """The documented 400 for a bad query parameter (REFERENCE §2.2: ``invalid_parameter``)."""
+    return api_error(400, "invalid_parameter", message)
 
 
 def dumps(body: Any) -> str:

@@ -25,9 +25,9 @@ from aiohttp import web
 from .auth import current_auth
 from .config import ApiVersion
 from .counters import FakeCounters
-from .listing import _as_list, _date_bound, _id_key, _int_param
+from .listing import _as_list, _date_bound, _id_key, page_and_limit, parse_sort
 from .php_query import parse_php_query
-from .responses import FakeApiError, api_error, json_response, read_json_object
+from .responses import FakeApiError, api_error, invalid_parameter, json_response, read_json_object
 from .sales_data import (
     close,
     customer_relations,
@@ -62,10 +62,6 @@ CUSTOMER_LIMITS: dict[ApiVersion, tuple[int, int]] = {"v1": (20, 100), "v2": (50
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
                    r"[0-9a-fA-F]{12}")
 _SPACE_TIME = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d")
-
-
-def _invalid(message: str) -> FakeApiError:
-    return api_error(400, "invalid_parameter", message)
 
 
 def _failed(message: str) -> FakeApiError:
@@ -208,34 +204,12 @@ def _page_answer(version: ApiVersion, rows: list[Item], page: int, limit: int) -
     return {"success": True, "data": data, "total": len(rows), "timestamp": stamp, "unix": unix}
 
 
-def _page_and_limit(params: Item, default: int, maximum: int) -> tuple[int, int]:
-    page = _int_param(params, "page", 1)
-    if page is None or page < 1:
-        raise _invalid("The 'page' parameter must be an integer greater than or equal to 1")
-    limit = _int_param(params, "limit", default)
-    if limit is None or not 1 <= limit <= maximum:
-        raise _invalid(f"The 'limit' parameter must be between 1 and {maximum}")
-    return page, limit
-
-
 def _relations(params: Item, allowed: tuple[str, ...]) -> list[str]:
     value = params.get("with")
     wanted = _as_list(value) if isinstance(value, (list, dict)) else [value] if value else []
     if wanted is None or any(name not in allowed for name in wanted):
-        raise _invalid(f"with must be one of {', '.join(allowed)}")
+        raise invalid_parameter(f"with must be one of {', '.join(allowed)}")
     return wanted
-
-
-def _sort(params: Item, allowed: tuple[str, ...], default: str) -> tuple[str, bool]:
-    if params.get("sort") in (None, ""):
-        return default, True
-    sort = _as_list(params["sort"])
-    if not sort or sort[0] not in allowed:
-        raise _invalid(f"sort[0] must be one of {', '.join(allowed)}")
-    direction = sort[1] if len(sort) > 1 else "-1"
-    if direction not in ("1", "-1"):
-        raise _invalid("sort[1] must be 1 or -1")
-    return sort[0], direction == "-1"
 
 
 def _filters(params: Item, allowed: frozenset[str]) -> list[tuple[str, set[str]]]:
@@ -247,11 +221,11 @@ def _filters(params: Item, allowed: frozenset[str]) -> list[tuple[str, set[str]]
     for entry in entries or [None]:
         pair = _as_list(entry)
         if pair is None or len(pair) != 2 or pair[0] not in allowed:
-            raise _invalid("Invalid filter parameters")
+            raise invalid_parameter("Invalid filter parameters")
         raw = pair[1]
         values = [raw] if isinstance(raw, str) else _as_list(raw)
         if not values or not all(isinstance(v, str) for v in values):
-            raise _invalid("Invalid filter parameters")
+            raise invalid_parameter("Invalid filter parameters")
         parsed.append((pair[0], set(values)))
     return parsed
 
@@ -292,15 +266,15 @@ class ReceiptsApi:
 
     async def list_receipts(self, request: web.Request) -> web.Response:
         params = parse_php_query(request.query.items())
-        page, limit = _page_and_limit(params, 50, 200)
+        page, limit = page_and_limit(params, 50, 200)
         relations = _relations(params, RECEIPT_RELATIONS)
-        field, descending = _sort(params, RECEIPT_SORTS, "created_at")
+        field, descending = parse_sort(params, RECEIPT_SORTS, default="created_at")
         filters = _filters(params, RECEIPT_FILTERS)
         low, high = -math.inf, math.inf
         if params.get("date") not in (None, ""):
             dates = _as_list(params["date"])
             if dates is None:
-                raise _invalid("date must be date[0]=YYYY-MM-DD&date[1]=YYYY-MM-DD")
+                raise invalid_parameter("date must be date[0]=YYYY-MM-DD&date[1]=YYYY-MM-DD")
             low = _date_bound(dates, 0) or -math.inf
             high = _date_bound(dates, 1) or math.inf
         venue = current_auth().venue
@@ -322,7 +296,7 @@ class ReceiptsApi:
     async def get_by_cid(self, request: web.Request) -> web.Response:
         cid = request.match_info["cid"]
         if not _UUID.fullmatch(cid):
-            raise _invalid("The cid must be a valid UUID")
+            raise invalid_parameter("The cid must be a valid UUID")
         found = next((r for r in self._store.receipts.values() if r.get("cid") == cid), None)
         return json_response(_envelope(self._show(self._visible(found))))
 
@@ -349,16 +323,20 @@ class ReceiptsApi:
         receipt["updated_at"] = format_space(time.time())
         return json_response(_envelope(self._show(receipt), "Operation completed successfully"))
 
-    async def close_receipt(self, request: web.Request) -> web.Response:
-        """v2 ``POST receipts/{id}/close``."""
-        receipt = self._one(request)
-        body = await read_json_object(request)
+    def _close(self, receipt: Item, body: Item) -> None:
+        """Close an open receipt with the body's payments and ``closed_at`` (both versions)."""
         payments = _check_payments(body)
         closed_at = _closed_at(body, receipt["created_at"])
         if receipt["status"] != 1:
             raise _failed("Receipt is already closed")
         self._store.close(receipt, payments, closed_at)
         self._counters.receipts_closed += 1
+
+    async def close_receipt(self, request: web.Request) -> web.Response:
+        """v2 ``POST receipts/{id}/close``."""
+        receipt = self._one(request)
+        body = await read_json_object(request)
+        self._close(receipt, body)
         data = {key: receipt[key] for key in ("id", "closed_at", "payment_methods")}
         return json_response(_envelope(data, "Receipt closed"))
 
@@ -369,12 +347,7 @@ class ReceiptsApi:
         if str(body.get("id")) != str(receipt["id"]) or body.get("cid") != receipt["cid"]:
             raise _failed("The id and cid must match an existing receipt")
         if body.get("payment_methods") is not None or body.get("closed_at") not in (None, ""):
-            payments = _check_payments(body)
-            closed_at = _closed_at(body, receipt["created_at"])
-            if receipt["status"] != 1:
-                raise _failed("Receipt is already closed")
-            self._store.close(receipt, payments, closed_at)
-            self._counters.receipts_closed += 1
+            self._close(receipt, body)
         for name in ("description", "order_number", "order_status", "guests"):
             if name in body:
                 receipt[name] = body[name]
@@ -453,9 +426,9 @@ class CustomersApi:
     async def list_customers(self, request: web.Request) -> web.Response:
         params = parse_php_query(request.query.items())
         default, maximum = CUSTOMER_LIMITS[self._version]
-        page, limit = _page_and_limit(params, default, maximum)
+        page, limit = page_and_limit(params, default, maximum)
         relations = _relations(params, CUSTOMER_RELATIONS[self._version])
-        field, descending = _sort(params, CUSTOMER_SORTS, "id")
+        field, descending = parse_sort(params, CUSTOMER_SORTS, default="id")
         checks = [_customer_check(name, wanted) for name, wanted
                   in _filters(params, frozenset({"name", "phones", "group_id"}))]
         rows = [c for c in self._store.customers.values() if all(check(c) for check in checks)]
