@@ -19,7 +19,6 @@ from types import TracebackType
 from typing import Any
 
 import aiohttp
-import attrs
 
 from .auth import IssuedToken, TokenManager, parse_token_response
 from .config import (
@@ -134,6 +133,7 @@ class AsyncClopos:
             check_instance("session", session, aiohttp.ClientSession)
         self._config = config
         self._view_of: AsyncClopos | None = None  # the client a with_options() view shares
+        self._auth_headers: tuple[str, dict[str, str]] | None = None  # (token, its headers)
         self._tokens = (
             TokenManager(None, static_token=config.token) if config.token is not None
             else TokenManager(self._exchange_credentials)
@@ -323,15 +323,18 @@ class AsyncClopos:
         return response
 
     def _with_auth(self, request: Request, token: str) -> Request:
-        headers = {
-            **request.headers,
-            **self.version.request_headers(
+        auth = self._auth_headers
+        if auth is None or auth[0] != token:
+            # Built once per token, not per request (brand and venue never change).
+            auth = self._auth_headers = (token, self.version.request_headers(
                 token, brand=self._config.brand, venue_id=self._config.venue_id
-            ),
-        }
+            ))
+        headers = {**request.headers, **auth[1]} if request.headers else dict(auth[1])
         if request.idempotency_key is not None:
             headers["Idempotency-Key"] = request.idempotency_key
-        return attrs.evolve(request, headers=headers)
+        # Built directly: attrs.evolve re-reads the class's fields on every call.
+        return Request(request.method, request.path, request.params, request.body, headers,
+                       request.timeout, request.idempotency_key)
 
     async def _attempt(self, request: Request, attempt: int) -> Reply:
         """One admitted attempt: token, send (with the 401 replay), quota bookkeeping, decode."""
