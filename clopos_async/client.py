@@ -339,7 +339,7 @@ class AsyncClopos:
     async def _attempt(self, request: Request, attempt: int) -> Reply:
         """One admitted attempt: token, send (with the 401 replay), quota bookkeeping, decode."""
         method, path, key = request.method, request.path, request.idempotency_key
-        config = self._config
+        config, version = self._config, self._config.api_version
         async with self._gate.admit(max_wait=config.retry.max_retry_after):
             if config.on_request is not None:  # no event objects on the hot path without hooks
                 await call_hook(config.on_request, RequestEvent(method, path, attempt, key))
@@ -351,8 +351,8 @@ class AsyncClopos:
                 raise
             received_at = time.time()
             rate_limit = RateLimit.from_headers(
-                response.headers, now=received_at, window=self.version.rate_limit_window,
-                prefer=self.version.rate_limit_header_prefix,
+                response.headers, now=received_at, window=version.rate_limit_window,
+                prefer=version.rate_limit_header_prefix,
             )
             self._gate.observe(rate_limit, success=200 <= response.status < 300)
         logger.debug("%s %s -> %d in %.0f ms (attempt %d, idempotency key %s)",
@@ -363,7 +363,7 @@ class AsyncClopos:
             ))
         envelope = read_envelope(response.status, response.headers, response.body,
                                  method=method, path=path, now=received_at,
-                                 rate_limit_window=self.version.rate_limit_window)
+                                 rate_limit_window=version.rate_limit_window)
         reply = Reply(envelope=envelope, response=response, method=method, path=path,
                       rate_limit=rate_limit)
         _last_reply.set((id(self._transport), reply))
