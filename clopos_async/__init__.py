@@ -40,8 +40,10 @@ from .errors import (
 from .idempotency import idempotency_key_of, new_idempotency_key
 from .models.categories import Category
 from .models.customer_groups import CustomerGroup
+from .models.customers import Customer, CustomerBalance, Gender, NewCustomer
 from .models.enums import DiscountType, OrderStatus
 from .models.new_order import NewOrder, NewOrderCustomer, NewOrderModifier, NewOrderProduct
+from .models.new_receipt import NewReceipt, NewReceiptProduct
 from .models.orders import (
     Discount,
     LineItem,
@@ -71,6 +73,14 @@ from .models.products import (
     TimerPrice,
     TimerSetting,
 )
+from .models.receipts import (
+    Receipt,
+    ReceiptPayment,
+    ReceiptProduct,
+    ReceiptProperties,
+    ReceiptStatus,
+    StockOperation,
+)
 from .models.sale_types import SaleType
 from .models.stations import Station
 from .models.stop_list import StopListChange, StopListEntry
@@ -79,6 +89,7 @@ from .models.venues import Venue
 from .pagination import AsyncPaginator, PaginationError
 from .ratelimit import RateLimitState
 from .reply import APIResponse, Reply
+from .resources.receipt_watch import ReceiptEvent
 from .resources.watch import OrderEvent
 from .retry import RetryPolicy
 from .timeout import Timeout
@@ -104,17 +115,23 @@ __all__ = [
     "ClientConfig",
     "CloposError",
     "ConflictError",
+    "Customer",
+    "CustomerBalance",
     "CustomerGroup",
     "DegradedItem",
     "Discount",
     "DiscountType",
+    "Gender",
     "LineItem",
     "Modificator",
     "ModificatorGroup",
+    "NewCustomer",
     "NewOrder",
     "NewOrderCustomer",
     "NewOrderModifier",
     "NewOrderProduct",
+    "NewReceipt",
+    "NewReceiptProduct",
     "NotFoundError",
     "NotInVersionError",
     "Order",
@@ -144,6 +161,12 @@ __all__ = [
     "ProductPackage",
     "RateLimitError",
     "RateLimitState",
+    "Receipt",
+    "ReceiptEvent",
+    "ReceiptPayment",
+    "ReceiptProduct",
+    "ReceiptProperties",
+    "ReceiptStatus",
     "RecipeItem",
     "RedirectError",
     "Reply",
@@ -154,6 +177,7 @@ __all__ = [
     "ServerError",
     "SnapshotProduct",
     "Station",
+    "StockOperation",
     "StopListChange",
     "StopListEntry",
     "Tax",

@@ -44,10 +44,12 @@ from .reply import Reply
 from .resources.base import PlainResource
 from .resources.categories import CATEGORIES
 from .resources.customer_groups import CUSTOMER_GROUPS
+from .resources.customers import CustomersResource
 from .resources.orders import OrdersResource
 from .resources.payment_methods import PAYMENT_METHODS
 from .resources.price_lists import PriceLists
 from .resources.products import ProductsResource
+from .resources.receipts import ReceiptsResource
 from .resources.sale_types import SALE_TYPES
 from .resources.stations import STATIONS
 from .resources.users import USERS
@@ -156,6 +158,8 @@ class AsyncClopos:
         # Resources hold the client only as a `Requester`; a view gets its own set.
         self.orders = OrdersResource(self)
         self.sale_types: PlainResource[SaleType] = PlainResource(self, SALE_TYPES)
+        self.receipts = ReceiptsResource(self)
+        self.customers = CustomersResource(self)
         self.venues: PlainResource[Venue] = PlainResource(self, VENUES)
         self.users: PlainResource[User] = PlainResource(self, USERS)
         self.payment_methods: PlainResource[PaymentMethod] = PlainResource(self, PAYMENT_METHODS)
@@ -179,6 +183,11 @@ class AsyncClopos:
     def strict(self) -> bool:
         """Whether a listed item that does not fit its model raises (else: degraded)."""
         return self._config.strict
+
+    @property
+    def retry_policy(self) -> RetryPolicy:
+        """How failed requests are retried; reconciled writes pace their attempts by it too."""
+        return self._config.retry
 
     @property
     def relax_gc(self) -> bool:
@@ -418,6 +427,7 @@ class AsyncClopos:
         params: Sequence[tuple[str, str]] = (),
         json: object = None,
         idempotency_key: str | None = None,
+        replayable: bool | None = None,
     ) -> Reply:
         """Send an authenticated request to ``path`` (relative to the base URL) and decode it.
 
@@ -425,6 +435,8 @@ class AsyncClopos:
         every other call. ``path`` starts with ``/`` and has no dot segments. POSTs always
         carry an Idempotency-Key (yours, else a new one), the same one on every attempt; if
         the call is cancelled, the `asyncio.CancelledError` carries it as ``idempotency_key``.
+        ``replayable=False`` never resends an attempt the server may have acted on (any
+        method): the failure ends as `OutcomeUnknownError`, for the caller to reconcile.
         """
         check_request_path(path)
         method = method.upper()
@@ -442,10 +454,10 @@ class AsyncClopos:
             return await call_with_retries(
                 lambda attempt: self._attempt(request, attempt),
                 policy=self._config.retry,
-                idempotent=method != "POST",
+                idempotent=method != "POST" and replayable is not False,
                 # A replayed create is safe where the API honours Idempotency-Key (v1) or
-                # where the caller accepted the risk.
-                replay_safe=(
+                # where the caller accepted the risk, unless the write reconciles itself.
+                replay_safe=replayable is not False and (
                     self.version.documents_idempotency or self._config.retry_ambiguous_writes
                 ),
                 idempotency_key=idempotency_key,

@@ -224,12 +224,16 @@ class ResponseValidationError(APIError):
 
 
 class OutcomeUnknownError(CloposError):
-    """A create may or may not have reached the server; retrying blindly could duplicate it.
+    """A write may or may not have reached the server; retrying blindly could duplicate it.
 
     Reconcile with `idempotency_key` (resend with the same key on v1) or by listing recent
-    orders. `__cause__` holds the failure that made the outcome unknown.
+    orders. `reconcile_with` holds what identifies the write for checking it by hand (a
+    receipt's ``id`` and the payments a close sent, a create's ``cid``). `__cause__` holds
+    the failure that made the outcome unknown.
     """
 
-    def __init__(self, message: str, *, idempotency_key: str):
+    def __init__(self, message: str, *, idempotency_key: str = "",
+                 reconcile_with: Mapping[str, Any] | None = None):
         super().__init__(message)
         self.idempotency_key = idempotency_key
+        self.reconcile_with: Mapping[str, Any] = dict(reconcile_with or {})

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from .reply import Reply
+from .retry import RetryPolicy
 from .versions import ApiVersion
 
 __all__ = ["Requester"]
@@ -29,6 +30,10 @@ class Requester(Protocol):
     def relax_gc(self) -> bool:
         """Whether listings relax the cyclic garbage collector while they run."""
 
+    @property
+    def retry_policy(self) -> RetryPolicy:
+        """How failed requests are retried; reconciled writes pace their attempts by it too."""
+
     async def request(
         self,
         method: str,
@@ -37,5 +42,10 @@ class Requester(Protocol):
         params: Sequence[tuple[str, str]] = (),
         json: object = None,
         idempotency_key: str | None = None,
+        replayable: bool | None = None,
     ) -> Reply:
-        """Send ``method path`` and decode the reply (raising the typed error on failure)."""
+        """Send ``method path`` and decode the reply (raising the typed error on failure).
+
+        ``replayable=False``: an attempt the server may have acted on is never sent again
+        (it ends as `OutcomeUnknownError`), for writes reconciled by the caller (`reconcile`).
+        """

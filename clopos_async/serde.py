@@ -20,6 +20,7 @@ that does not fit becomes ``None``) so one bad record never costs the others.
 
 from __future__ import annotations
 
+import enum
 import types
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
@@ -192,6 +193,26 @@ def _structure_discount_type(value: Any, _: Any) -> DiscountType | int:
 
 def _structure_any(value: Any, _: Any) -> Any:
     return value
+
+
+def _int_enum_of(tp: Any) -> Any:
+    """``E`` for a union ``E | int`` where ``E`` is an int enum (ReceiptStatus), else None."""
+    if not _is_union(tp):
+        return None
+    members = get_args(tp)
+    enums = [m for m in members if isinstance(m, type) and issubclass(m, enum.Enum)
+             and issubclass(m, int)]
+    return enums[0] if len(members) == 2 and int in members and len(enums) == 1 else None
+
+
+def _structure_int_enum(value: Any, tp: Any) -> Any:
+    # An unknown number is kept as the int, never rejected (the order statuses' rule).
+    number = _structure_int(value, int)
+    members: Any = _int_enum_of(tp)
+    try:
+        return members(number)
+    except ValueError:
+        return number
 
 
 # -- shapes of types: resolved once, when cattrs first asks for a type --
@@ -631,6 +652,10 @@ def _configure(conv: cattrs.Converter) -> None:
     conv.register_structure_hook_func(_union_of(int, str), _structure_id)
     conv.register_structure_hook_func(_union_of(OrderStatus, str), _structure_status)
     conv.register_structure_hook_func(_union_of(DiscountType, int), _structure_discount_type)
+    # Any other `IntEnum-like | int` field (ReceiptStatus | int): members, unknowns kept.
+    conv.register_structure_hook_func(
+        lambda tp: _int_enum_of(tp) not in (None, DiscountType), _structure_int_enum
+    )
 
     conv.register_unstructure_hook(datetime, format_timestamp)
     # Enums become their plain values. Unions dispatch on the runtime class; cattrs would

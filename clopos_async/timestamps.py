@@ -7,7 +7,7 @@ import sys
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
-__all__ = ["format_timestamp", "parse_timestamp"]
+__all__ = ["format_space_utc", "format_timestamp", "parse_timestamp"]
 
 UTC = timezone.utc
 # Python 3.11's fromisoformat reads a trailing "Z" itself (as timezone.utc); 3.10's does not.
@@ -59,6 +59,16 @@ def format_timestamp(value: datetime) -> str:
     """
     text = (_as_utc(value) or value).isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def format_space_utc(value: datetime) -> str:
+    """Return ``value`` as ``YYYY-MM-DD HH:MM:SS`` in UTC, the form request bodies take
+    (a receipt's ``closed_at``: REFERENCE §4.1, §5.3); naive values are taken as UTC.
+
+    >>> format_space_utc(datetime(2026, 1, 20, 13, 59, 54, tzinfo=timezone(timedelta(hours=4))))
+    '2026-01-20 09:59:54'
+    """
+    return (_as_utc(value) or value).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _as_utc(value: datetime) -> datetime | None:

@@ -30,6 +30,8 @@ OrderId = ResourceId
 _COMMON_PATHS: Mapping[str, str] = {
     "orders": "orders",
     "sale_types": "sale-types",  # REFERENCE §4.10
+    "receipts": "receipts",  # REFERENCE §4.1
+    "customers": "customers",  # REFERENCE §4.2
     "products": "products",  # §4.4
     "stop_list": "products/stop-list",  # §4.5
     "categories": "categories",  # §4.6
@@ -44,6 +46,17 @@ _COMMON_PATHS: Mapping[str, str] = {
 _V2_ONLY_PATHS: Mapping[str, str] = {
     "price_lists": "price-lists",  # REFERENCE §4.12
     "price_list_prices": "price-lists/prices",
+}
+# Receipt operations only one version has (REFERENCE §4.1); "{id}" is the receipt's id.
+_V1_RECEIPT_PATHS: Mapping[str, str] = {
+    "receipts.create": "receipts",
+    "receipts.put": "receipts/{id}",
+    "receipts.delete": "receipts/{id}",
+}
+_V2_RECEIPT_PATHS: Mapping[str, str] = {
+    "receipts.close": "receipts/{id}/close",
+    "receipts.stock_operations": "receipts/{id}/stock-operations",
+    "receipts.by_cid": "receipts/cid/{id}",
 }
 
 
@@ -94,6 +107,11 @@ class ApiVersion:
             raise NotInVersionError(
                 f"{resource} is not available in API {self.name}; it needs {others}"
             )
+        if "{id}" in relative:  # an operation on one item: receipts/{id}/close
+            if item_id is None:
+                raise ValueError(f"{resource} needs an id")
+            return f"{self.prefix}/" + relative.replace(
+                "{id}", path_segment(item_id, name=id_name))
         if item_id is None:
             return f"{self.prefix}/{relative}"
         return f"{self.prefix}/{relative}/{path_segment(item_id, name=id_name)}"
@@ -165,7 +183,7 @@ V2 = ApiVersion(
     sends_brand_header=False,
     lowercase_statuses=False,
     nested_create_body=False,
-    paths={**_COMMON_PATHS, **_V2_ONLY_PATHS},
+    paths={**_COMMON_PATHS, **_V2_ONLY_PATHS, **_V2_RECEIPT_PATHS},
 )
 
 V1 = ApiVersion(
@@ -183,6 +201,7 @@ V1 = ApiVersion(
     sends_brand_header=True,
     lowercase_statuses=True,
     nested_create_body=True,
+    paths={**_COMMON_PATHS, **_V1_RECEIPT_PATHS},
 )
 
 

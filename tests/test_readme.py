@@ -100,8 +100,10 @@ async def test_resource_page_example_runs(page: str, block: str) -> None:
 
 
 async def run_against_fake(block: str) -> None:
-    """Run one example in a fresh interpreter against a FakeClopos, as a user would."""
-    async with FakeClopos(orders=200) as fake:
+    """Run one example in a fresh interpreter against a FakeClopos, as a user would (a v1
+    fake for an example whose client is ``from_env(api_version="v1")``: receipts.create)."""
+    version = "v1" if 'from_env(api_version="v1")' in block else "v2"
+    async with FakeClopos(orders=200, api_version=version) as fake:
         env = {**os.environ, "CLOPOS_BASE_URL": fake.url, "PYTHONWARNINGS": "error"}
         env.update({f"CLOPOS_{key.upper()}": str(value)
                     for key, value in fake.credentials.items()})
@@ -127,3 +129,4 @@ def test_the_two_setup_commands_open_the_readme_and_ci_runs_the_second() -> None
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     test_command = install_and_test.replace("pip install", "python -m pip install", 1)
     assert test_command in ci
+

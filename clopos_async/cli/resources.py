@@ -24,17 +24,20 @@ from ..pagination import AsyncPaginator
 from ..resources.base import PlainResource
 from ..resources.categories import CATEGORIES
 from ..resources.customer_groups import CUSTOMER_GROUPS
+from ..resources.customers import CUSTOMERS
 from ..resources.declaration import ResourceSpec
 from ..resources.payment_methods import PAYMENT_METHODS
 from ..resources.price_lists import PRICE_LISTS, PRICES
 from ..resources.products import PRODUCTS
+from ..resources.receipts import RECEIPTS
 from ..resources.sale_types import SALE_TYPES
 from ..resources.stations import STATIONS
 from ..resources.users import USERS
 from ..resources.venues import VENUES
-from .catalogue import EXTRA_ACTIONS
+from .catalogue import EXTRA_ACTIONS as CATALOGUE_ACTIONS
 from .export_command import add_export_flags, run_export
 from .output import table
+from .sales import SALES_ACTIONS
 
 __all__ = ["RESOURCE_COMMANDS", "SUB_LISTINGS", "actions_for", "add_resource_parsers"]
 
@@ -45,6 +48,8 @@ Opener = Callable[[AsyncClopos, dict[str, Any]], AsyncPaginator[Any]]
 # Command name -> declaration; the client attribute is the declaration's name.
 RESOURCE_COMMANDS: dict[str, ResourceSpec[Any]] = {
     "sale-types": SALE_TYPES,
+    "receipts": RECEIPTS,
+    "customers": CUSTOMERS,
     "products": PRODUCTS,
     "categories": CATEGORIES,
     "stations": STATIONS,
@@ -61,6 +66,10 @@ RESOURCE_COMMANDS: dict[str, ResourceSpec[Any]] = {
 SUB_LISTINGS: dict[str, dict[str, tuple[ResourceSpec[Any], str]]] = {
     "price-lists": {"prices": (PRICES, "prices")},
 }
+
+
+# Command -> the actions beyond list/get/export: (summary, add its flags, run it).
+EXTRA_ACTIONS = {**CATALOGUE_ACTIONS, **SALES_ACTIONS}
 
 
 def _resource(clopos: AsyncClopos, spec: ResourceSpec[Any]) -> PlainResource[Any]:

@@ -18,10 +18,19 @@ from typing import Any, Generic, TypeVar
 import attrs
 
 from ..query import FilterValue
-from ..validators import ArgumentTypeError, check_choice, check_instance, check_int, invalid
+from ..validators import (
+    ArgumentTypeError,
+    check_choice,
+    check_instance,
+    check_int,
+    check_non_empty_str,
+    invalid,
+)
 from ..versions import ApiVersion
 
-__all__ = ["Listing", "Param", "ResourceSpec", "choice", "field_names", "flag", "ids", "levels"]
+__all__ = [
+    "Listing", "Param", "ResourceSpec", "choice", "field_names", "flag", "ids", "levels", "text",
+]  # fmt: skip
 
 T = TypeVar("T")
 _FIELD = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
@@ -119,6 +128,11 @@ def ids(*, wire: str | None = None, top_level: bool = False) -> Param:
         return check_int(name, value, minimum=1)
 
     return Param(encode, wire, top_level, cli_type=_int_text)
+
+
+def text(*, wire: str | None = None) -> Param:
+    """A filter on a non-blank string (a name, a phone: the server matches it as it does)."""
+    return Param(lambda _, name, value: check_non_empty_str(name, value), wire)
 
 
 @attrs.frozen(kw_only=True)

@@ -28,6 +28,11 @@ class FakeCounters:
     requests: int = 0
     auth_calls: int = 0
     orders_created: int = 0
+    # Effects of the receipt and customer writes (a duplicate shows as one too many).
+    receipts_created: int = 0
+    receipts_closed: int = 0
+    receipts_deleted: int = 0
+    customers_created: int = 0
     duplicates_prevented: int = 0
     rate_limited: int = 0  # 429s sent by a Quota
     faults_injected: int = 0
@@ -41,6 +46,8 @@ class FakeCounters:
         """Zero every counter (handy between phases of one test)."""
         self.requests = self.auth_calls = self.orders_created = self.duplicates_prevented = 0
         self.rate_limited = self.faults_injected = 0
+        self.receipts_created = self.receipts_closed = self.receipts_deleted = 0
+        self.customers_created = 0
         # in_flight is live state, not a tally: zeroing it would go negative when the requests
         # still running finish. The peak restarts from what is running now.
         self.max_in_flight = self.in_flight

@@ -9,6 +9,13 @@ Both versions' routes are served at once, under one base URL::
     PUT  {url}/orders/{id}   v1 ignore         PUT  {url}/v2/orders/{id}   v2 ignore
     GET  {url}/sale-types    v1 sale types     GET  {url}/v2/sale-types    v2 sale types
                              (a bare JSON array)                            (paginated)
+    GET/POST {url}/receipts, GET/PUT/PATCH/DELETE {url}/receipts/{id}      v1 receipts
+    GET {url}/v2/receipts, GET/PATCH {url}/v2/receipts/{id}, POST …/{id}/close,
+    GET …/{id}/stock-operations, GET {url}/v2/receipts/cid/{cid}           v2 receipts
+    GET/POST {url}[/v2]/customers, GET {url}[/v2]/customers/{id}           customers
+
+Receipts and customers are seeded from the orders the first time they are read (see
+``sales_data``); ``close_receipt()``/``add_receipt()`` play the POS while a client runs.
     GET  {url}[/v2]/products, products/{id}, products/stop-list, categories,
          categories/{id}, stations, stations/{id}: the seeded catalogue (``testing.catalogue``)
 
@@ -78,6 +85,7 @@ from .reference_data import (
     make_venues,
 )
 from .responses import error_middleware
+from .sales_api import CustomersApi, ReceiptsApi, SalesStore
 from .store import IdempotencyCache, OrderStore
 
 __all__ = ["FakeClopos"]
@@ -175,6 +183,7 @@ class FakeClopos:
         self.price_lists = make_price_lists()  # v2 only (REFERENCE §4.12)
         self.prices = make_prices()
         self.counters = FakeCounters()
+        self.sales = SalesStore(self.orders_list, seed=seed, counters=self.counters)
         self._faults = FaultInjector(self.counters, faults)
         self._quota = QuotaGate(self.counters, tenant_key, quota)
         self._auth_quota = QuotaGate(self.counters, auth_ip_key, auth_quota)
@@ -332,6 +341,46 @@ class FakeClopos:
             raise KeyError(order_id)
         return self._store.set_status(order, status, receipt=receipt)
 
+    @property
+    def receipts(self) -> dict[Any, dict[str, Any]]:
+        """The live receipt store, id -> receipt (v2 table + v1 extras, lines included).
+
+        Seeded on first use: one receipt per order that carries a receipt id.
+        """
+        return self.sales.receipts
+
+    @property
+    def customers(self) -> dict[Any, dict[str, Any]]:
+        """The live customer store, id -> customer (the orders' ``customer_id``s, seeded)."""
+        return self.sales.customers
+
+    def add_receipt(self, **fields: Any) -> dict[str, Any]:
+        """Open a new receipt as a POS would (status 1), updated with ``fields``; return it.
+
+        Example:
+            >>> FakeClopos(orders=0).add_receipt(total=12.5)["status"]
+            1
+        """
+        return self.sales.add_receipt(**fields)
+
+    def close_receipt(
+        self, receipt_id: Any, *, payment_methods: list[dict[str, Any]] | None = None,
+        closed_at: str | None = None,
+    ) -> dict[str, Any]:
+        """Close an open receipt as the POS would (e.g. while a client watches); return it.
+
+        ``payment_methods`` defaults to one cash payment of the total; ``closed_at``
+        (``YYYY-MM-DD HH:MM:SS`` UTC) to now. Not counted in ``counters.receipts_closed``,
+        which counts the API's closings.
+        """
+        receipt = self.sales.receipt(receipt_id)
+        if receipt is None:
+            raise KeyError(receipt_id)
+        if receipt["status"] != 1:
+            raise ValueError(f"receipt {receipt_id!r} is not open")
+        payments = payment_methods or [{"id": 1, "name": "Cash", "amount": receipt["total"]}]
+        self.sales.close(receipt, payments, closed_at)
+        return receipt
     def set_stop_limit(self, product_id: int, limit: int | float | None) -> None:
         """Put a product on the stop list with ``limit`` left (0: unavailable), change its
         limit, or take it off (``limit=None``), as the POS would; the entry is stamped now
@@ -371,7 +420,34 @@ class FakeClopos:
             one.add_route("GET", api.get_order)
             one.add_route("PUT", api.update_order)
             self._add_reference_routes(app, prefix, rules.version)
+            self._add_sales_routes(app, prefix, rules.version)
         return app
+
+    def _add_sales_routes(self, app: web.Application, prefix: str, version: ApiVersion) -> None:
+        receipts = ReceiptsApi(version, self.sales, self.counters)
+        collection = app.router.add_resource(f"{prefix}/receipts", name=f"{version}.receipts")
+        collection.add_route("GET", receipts.list_receipts)
+        one = app.router.add_resource(f"{prefix}/receipts/{{receipt_id}}",
+                                      name=f"{version}.receipt")
+        one.add_route("GET", receipts.get_receipt)
+        one.add_route("PATCH", receipts.patch_receipt)
+        if version == "v1":  # create, full update and delete were dropped in v2 (§4.1)
+            collection.add_route("POST", receipts.create_receipt)
+            one.add_route("PUT", receipts.put_receipt)
+            one.add_route("DELETE", receipts.delete_receipt)
+        else:
+            app.router.add_post(f"{prefix}/receipts/{{receipt_id}}/close",
+                                receipts.close_receipt, name=f"{version}.receipt_close")
+            app.router.add_get(f"{prefix}/receipts/{{receipt_id}}/stock-operations",
+                               receipts.stock_operations, name=f"{version}.receipt_stock")
+            app.router.add_get(f"{prefix}/receipts/cid/{{cid}}", receipts.get_by_cid,
+                               name=f"{version}.receipt_by_cid")
+        customers = CustomersApi(version, self.sales, self.counters)
+        people = app.router.add_resource(f"{prefix}/customers", name=f"{version}.customers")
+        people.add_route("GET", customers.list_customers)
+        people.add_route("POST", customers.create_customer)
+        app.router.add_get(f"{prefix}/customers/{{customer_id}}", customers.get_customer,
+                           name=f"{version}.customer")
 
     def _add_reference_routes(self, app: web.Application, prefix: str,
                               version: ApiVersion) -> None:
