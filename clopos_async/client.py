@@ -19,7 +19,6 @@ from types import TracebackType
 from typing import Any
 
 import aiohttp
-import attrs
 
 from .auth import IssuedToken, TokenManager, parse_token_response
 from .config import (
@@ -136,6 +135,7 @@ class AsyncClopos:
             check_instance("session", session, aiohttp.ClientSession)
         self._config = config
         self._view_of: AsyncClopos | None = None  # the client a with_options() view shares
+        self._auth_headers: tuple[str, dict[str, str]] | None = None  # (token, its headers)
         self._tokens = (
             TokenManager(None, static_token=config.token) if config.token is not None
             else TokenManager(self._exchange_credentials)
@@ -332,20 +332,23 @@ class AsyncClopos:
         return response
 
     def _with_auth(self, request: Request, token: str) -> Request:
-        headers = {
-            **request.headers,
-            **self.version.request_headers(
+        auth = self._auth_headers
+        if auth is None or auth[0] != token:
+            # Built once per token, not per request (brand and venue never change).
+            auth = self._auth_headers = (token, self.version.request_headers(
                 token, brand=self._config.brand, venue_id=self._config.venue_id
-            ),
-        }
+            ))
+        headers = {**request.headers, **auth[1]} if request.headers else dict(auth[1])
         if request.idempotency_key is not None:
             headers["Idempotency-Key"] = request.idempotency_key
-        return attrs.evolve(request, headers=headers)
+        # Built directly: attrs.evolve re-reads the class's fields on every call.
+        return Request(request.method, request.path, request.params, request.body, headers,
+                       request.timeout, request.idempotency_key)
 
     async def _attempt(self, request: Request, attempt: int) -> Reply:
         """One admitted attempt: token, send (with the 401 replay), quota bookkeeping, decode."""
         method, path, key = request.method, request.path, request.idempotency_key
-        config = self._config
+        config, version = self._config, self._config.api_version
         async with self._gate.admit(max_wait=config.retry.max_retry_after):
             if config.on_request is not None:  # no event objects on the hot path without hooks
                 await call_hook(config.on_request, RequestEvent(method, path, attempt, key))
@@ -357,8 +360,8 @@ class AsyncClopos:
                 raise
             received_at = time.time()
             rate_limit = RateLimit.from_headers(
-                response.headers, now=received_at, window=self.version.rate_limit_window,
-                prefer=self.version.rate_limit_header_prefix,
+                response.headers, now=received_at, window=version.rate_limit_window,
+                prefer=version.rate_limit_header_prefix,
             )
             self._gate.observe(rate_limit, success=200 <= response.status < 300)
         logger.debug("%s %s -> %d in %.0f ms (attempt %d, idempotency key %s)",
@@ -369,7 +372,7 @@ class AsyncClopos:
             ))
         envelope = read_envelope(response.status, response.headers, response.body,
                                  method=method, path=path, now=received_at,
-                                 rate_limit_window=self.version.rate_limit_window)
+                                 rate_limit_window=version.rate_limit_window)
         reply = Reply(envelope=envelope, response=response, method=method, path=path,
                       rate_limit=rate_limit)
         _last_reply.set((id(self._transport), reply))

@@ -62,6 +62,9 @@ def is_plain_http_to_another_host(base_url: str) -> bool:
         return True  # a name: it may resolve anywhere
 
 
+_REFUSED_IN_PATH = frozenset("?#\\ ")
+
+
 def check_request_path(path: object) -> str:
     """A request path relative to ``base_url``: starts with one ``/``, no dot segments.
 
@@ -71,9 +74,13 @@ def check_request_path(path: object) -> str:
     if not isinstance(path, str) or not path.startswith("/") or path.startswith("//"):
         raise ValueError(f"path must start with a single '/' (relative to base_url), "
                          f"got {path!r}")
-    if any(char in "?#\\" or char.isspace() or not char.isprintable() for char in path):
+    # str.isprintable() refuses every whitespace character but the space, so these two C
+    # scans say what a per-character loop would, at a fraction of its cost per request.
+    if not path.isprintable() or not _REFUSED_IN_PATH.isdisjoint(path):
         raise ValueError("path must not contain '?', '#', '\\\\', whitespace or control "
                          f"characters (pass query parameters as params=), got {path!r}")
+    if "." not in path and "%" not in path:
+        return path  # no segment can be (or decode to) "." or ".."
     for segment in path.split("/"):
         if unquote(segment) in (".", ".."):
             raise ValueError(f"path must not contain '.' or '..' segments, got {path!r}")

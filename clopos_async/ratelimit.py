@@ -18,8 +18,8 @@ import contextlib
 import functools
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
+from types import TracebackType
 from typing import TYPE_CHECKING
 
 import attrs
@@ -100,33 +100,13 @@ class AdmissionGate:
         """What the server last said about the quota."""
         return RateLimitState(self._limit, self._remaining, self._reset_at)
 
-    @asynccontextmanager
-    async def admit(self, *, max_wait: float | None = None) -> AsyncIterator[None]:
-        """Hold a slot for one request attempt.
+    def admit(self, *, max_wait: float | None = None) -> Admission:
+        """Hold a slot for one request attempt (``async with gate.admit(): ...``).
 
         When the quota would hold the request for longer than ``max_wait`` seconds, raise
         `RateLimitError` (with ``retry_after``) at once instead of waiting that long.
         """
-        async with self._slots:
-            shared, ticket = self._shared, None
-            if shared is not None:
-                ticket = await shared.admit(
-                    functools.partial(self._check_wait, max_wait=max_wait), self._sleep
-                )
-            probe = False if ticket is not None else await self._wait_for_budget(max_wait)
-            stamp = [self._clock()]
-            self._sent.append(stamp)
-            self._in_flight += 1
-            try:
-                yield
-            finally:
-                self._in_flight -= 1
-                stamp[0] = self._clock()  # the server counted it by now, however late it was
-                if shared is not None and ticket is not None:
-                    await shared.answered(ticket)  # frees the slot for every process
-                if probe and self._probe_out:  # it failed without telling us anything
-                    self._probe_out = False
-                    self._notify()
+        return Admission(self, max_wait)
 
     async def _wait_for_budget(self, max_wait: float | None) -> bool:
         """Wait until this request may go; True when it goes as the probe of a new window."""
@@ -234,3 +214,57 @@ class AdmissionGate:
         self.pause(seconds)
         if self._shared is not None:
             await self._shared.pause(seconds)
+
+
+class Admission:
+    """One attempt's hold on the gate: a slot, a place in the send log, maybe a shared ticket.
+
+    A class rather than an ``@asynccontextmanager`` generator: it is entered on every request,
+    and the generator machinery cost about as much as the gate's own bookkeeping.
+    """
+
+    __slots__ = ("_gate", "_max_wait", "_probe", "_stamp", "_ticket")
+
+    def __init__(self, gate: AdmissionGate, max_wait: float | None) -> None:
+        self._gate = gate
+        self._max_wait = max_wait
+        self._ticket: str | None = None
+        self._probe = False
+        self._stamp = [0.0]
+
+    async def __aenter__(self) -> None:
+        gate = self._gate
+        await gate._slots.acquire()
+        try:
+            shared = gate._shared
+            if shared is not None:
+                self._ticket = await shared.admit(
+                    functools.partial(gate._check_wait, max_wait=self._max_wait), gate._sleep
+                )
+            if self._ticket is None:
+                self._probe = await gate._wait_for_budget(self._max_wait)
+        except BaseException:
+            gate._slots.release()
+            raise
+        self._stamp[0] = gate._clock()
+        gate._sent.append(self._stamp)
+        gate._in_flight += 1
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        gate = self._gate
+        try:
+            gate._in_flight -= 1
+            self._stamp[0] = gate._clock()  # the server counted it by now, however late it was
+            shared = gate._shared
+            if shared is not None and self._ticket is not None:
+                await shared.answered(self._ticket)  # frees the slot for every process
+            if self._probe and gate._probe_out:  # it failed without telling us anything
+                gate._probe_out = False
+                gate._notify()
+        finally:
+            gate._slots.release()

@@ -10,6 +10,7 @@ stops there too).
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 from collections.abc import Mapping, Sequence
 from urllib.parse import urlencode
@@ -64,8 +65,9 @@ class Response:
     elapsed: float
 
 
+@functools.lru_cache(maxsize=32)
 def _aiohttp_timeout(timeout: Timeout) -> aiohttp.ClientTimeout:
-    """The one place the neutral `Timeout` becomes aiohttp's."""
+    """The one place the neutral `Timeout` becomes aiohttp's (both frozen: made once each)."""
     return aiohttp.ClientTimeout(total=timeout.total, connect=timeout.connect)
 
 
@@ -143,9 +145,9 @@ class HttpTransport:
 
     async def _send(self, request: Request) -> Response:
         session = self._session_for_request()
-        headers = dict(request.headers)
+        headers = request.headers
         if request.body is not None:
-            headers["Content-Type"] = "application/json"
+            headers = {**headers, "Content-Type": "application/json"}
         started = time.monotonic()
         async with session.request(
             request.method,

@@ -182,16 +182,21 @@ def parse_envelope(decoded: Any) -> Envelope:
             pagination = block
             break
     total = _int_or_none(decoded.get("total"))
-    if total is None:
+    if total is None and pagination:
         total = _int_or_none(pagination.get("total"))
     message = decoded.get("message")
+    page = per_page = total_pages = None
+    if pagination:  # a single resource has none: no page numbers to read
+        page = _int_or_none(pagination.get("page", pagination.get("current_page")))
+        per_page = _int_or_none(pagination.get("per_page"))
+        total_pages = _int_or_none(pagination.get("total_pages", pagination.get("last_page")))
     return Envelope(
         data=decoded.get("data"),
         success=decoded.get("success", True) is not False,
         total=total,
-        page=_int_or_none(pagination.get("page", pagination.get("current_page"))),
-        per_page=_int_or_none(pagination.get("per_page")),
-        total_pages=_int_or_none(pagination.get("total_pages", pagination.get("last_page"))),
+        page=page,
+        per_page=per_page,
+        total_pages=total_pages,
         message=message if isinstance(message, str) else None,
         raw=decoded,
     )
@@ -383,7 +388,7 @@ def read_envelope(
             status, headers, body, method=method, path=path, auth_endpoint=auth_endpoint,
             now=now, rate_limit_window=rate_limit_window,
         )
-    if not body.strip():
+    if not body or body.isspace():  # as `not body.strip()`, without copying a large page
         if status == 204:
             return Envelope(data=None)
         raise validation_error("empty response body", body, status, method=method, path=path)

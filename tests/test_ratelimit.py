@@ -136,3 +136,37 @@ async def test_requests_still_in_flight_count_by_their_send_time() -> None:
 def test_max_concurrency_is_validated() -> None:
     with pytest.raises(ValueError, match="max_concurrency"):
         AdmissionGate(0)
+
+
+async def test_every_way_out_of_admission_gives_the_slot_back() -> None:
+    clock = Clock()
+    gate = gate_with(clock, concurrency=1)
+    with pytest.raises(LookupError):  # the attempt inside fails
+        async with gate.admit():
+            raise LookupError("the attempt failed")
+    # Over budget for 30 s with max_wait 5: refused before the slot is held for good.
+    async with gate.admit():
+        gate.observe(RateLimitInfo(limit=1, remaining=0, reset_after=30))
+    with pytest.raises(RateLimitError):
+        async with gate.admit(max_wait=5):
+            pass
+    # Cancelled while queued behind the one slot: it never held it, nothing to give back.
+    gate.observe(RateLimitInfo(limit=10, remaining=10, reset_after=30))
+    holder_in, holder_out = asyncio.Event(), asyncio.Event()
+
+    async def hold() -> None:
+        async with gate.admit():
+            holder_in.set()
+            await holder_out.wait()
+
+    holder = asyncio.create_task(hold())
+    await holder_in.wait()
+    queued = asyncio.create_task(send(gate))
+    await asyncio.sleep(0)
+    queued.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await queued
+    holder_out.set()
+    await holder
+    await asyncio.wait_for(send(gate), timeout=5)  # the one slot is free again
+    assert gate._in_flight == 0

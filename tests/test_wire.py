@@ -228,9 +228,15 @@ def test_truncated_json() -> None:
     assert caught.value.body.startswith('{"success"')
 
 
-def test_empty_2xx_body() -> None:
-    with pytest.raises(ResponseValidationError):
-        read_envelope(200, {}, b"")
+@pytest.mark.parametrize("body", [b"", b" ", b"\r\n", b" \t\x0b\x0c\n"])
+def test_empty_2xx_body(body: bytes) -> None:
+    with pytest.raises(ResponseValidationError, match="empty response body"):
+        read_envelope(200, {}, body)
+    assert read_envelope(204, {}, body).data is None
+
+
+def test_a_body_padded_with_whitespace_is_read() -> None:
+    assert read_envelope(200, {}, b' \n{"data": [1]}\n ').data == [1]
 
 
 def test_empty_error_body() -> None:
