@@ -35,13 +35,13 @@ from .conftest import client_for
 WRITES = 300
 PATIENT = RetryPolicy(max_retries=10, total_timeout=120)
 # Shorter than the plan's slow answers: those attempts time out, and their handler runs later.
-TIMEOUT = aiohttp.ClientTimeout(total=0.25)
+TIMEOUT = aiohttp.ClientTimeout(total=0.15)
 
 
 def fault_plan(seed: int) -> FaultPlan:
     """The resilience tests' kinds that make a write ambiguous, at 30% in all."""
     return FaultPlan(rate_500=0.04, rate_502=0.04, rate_503=0.04, rate_504=0.04,
-                     rate_reset=0.1, rate_slow=0.04, slow_seconds=0.5, seed=seed)
+                     rate_reset=0.1, rate_slow=0.04, slow_seconds=0.3, seed=seed)
 
 
 @attrs.frozen
