@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
@@ -35,6 +37,19 @@ class RequestLog:
 
     def paths(self) -> list[str]:
         return [r.path for r in self.requests]
+
+
+async def refused_before_sending(fake: FakeClopos, call: Callable[[], object],
+                                 error: type[Exception] | tuple[type[Exception], ...],
+                                 words: str) -> None:
+    """``call`` (and awaiting what it returns) raises ``error`` saying ``words``, and the
+    server saw no request: bad input is caught before anything is sent."""
+    before = fake.counters.requests
+    with pytest.raises(error, match=re.escape(words)):
+        result = call()
+        if inspect.isawaitable(result):
+            await result
+    assert fake.counters.requests == before
 
 
 @pytest.fixture

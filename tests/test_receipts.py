@@ -26,7 +26,7 @@ from clopos_async import (
 from clopos_async.serde import structure, structure_list
 from clopos_async.testing import FakeClopos, FaultPlan
 
-from .conftest import client_for
+from .conftest import client_for, refused_before_sending
 
 CASH = [ReceiptPayment(id=1, name="Cash", amount=Decimal("17.00"))]
 
@@ -236,33 +236,39 @@ async def test_a_receipt_closed_by_someone_else_meanwhile_is_outcome_unknown() -
 # -- bad arguments raise before anything is sent --
 
 
-@pytest.mark.parametrize("call", [
-    lambda c: c.receipts.list(status=3),
-    lambda c: c.receipts.list(limit=201),
-    lambda c: c.receipts.list(with_=["customer"]),
-    lambda c: c.receipts.list(sort="name"),
-    lambda c: c.receipts.list(sale_type_id=0),
-    lambda c: c.receipts.get(""),
-    lambda c: c.receipts.get(1, with_=["lines"]),
-    lambda c: c.receipts.update(1),
-    lambda c: c.receipts.update(1, order_status="DONE"),
-    lambda c: c.receipts.update(1, lock="yes"),
-    lambda c: c.receipts.close(1, payment_methods=[]),
-    lambda c: c.receipts.close(1, payment_methods=[ReceiptPayment(id=1, amount=Decimal(-1))]),
-    lambda c: c.receipts.close(1, payment_methods=CASH, closed_at="2026-01-01 10:00:00"),
-    lambda c: c.receipts.close(1, payment_methods=[{"id": 1, "amount": 3}]),
-    lambda c: c.receipts.create({"cid": "x"}),
-    lambda c: c.receipts.watch(interval=0),
-    lambda c: c.receipts.watch(window=timedelta(0)),
+@pytest.mark.parametrize(("call", "error", "words"), [
+    (lambda c: c.receipts.list(status=3), ValueError,
+     "status must be ReceiptStatus.OPEN (1) or ReceiptStatus.CLOSED (2), got 3"),
+    (lambda c: c.receipts.list(limit=201), ValueError, "limit must be an int in 1..200"),
+    (lambda c: c.receipts.list(with_=["customer"]), ValueError,
+     "with_ must be one of receipt_products,"),
+    (lambda c: c.receipts.list(sort="name"), ValueError, "sort must be one of id, created_at,"),
+    (lambda c: c.receipts.list(sale_type_id=0), ValueError, "sale_type_id must be an int >= 1"),
+    (lambda c: c.receipts.get(""), ValueError, "id must be a non-empty id"),
+    (lambda c: c.receipts.get(1, with_=["lines"]), ValueError, "with_ must be one of"),
+    (lambda c: c.receipts.update(1), ValueError,
+     "update must be given at least one of order_status, order_number, fiscal_id, lock"),
+    (lambda c: c.receipts.update(1, order_status="DONE"), ValueError,
+     "order_status must be one of NEW, SCHEDULED,"),
+    (lambda c: c.receipts.update(1, lock="yes"), TypeError, "lock must be a bool, got 'yes'"),
+    (lambda c: c.receipts.close(1, payment_methods=[]), ValueError,
+     "payment_methods must be at least one ReceiptPayment"),
+    (lambda c: c.receipts.close(1, payment_methods=[ReceiptPayment(id=1, amount=Decimal(-1))]),
+     ValueError, "payment_methods[0].amount must be a finite number >= 0"),
+    (lambda c: c.receipts.close(1, payment_methods=CASH, closed_at="2026-01-01 10:00:00"),
+     TypeError, "closed_at must be a datetime"),
+    (lambda c: c.receipts.close(1, payment_methods=[{"id": 1, "amount": 3}]), TypeError,
+     "payment_methods[0] must be a ReceiptPayment"),
+    (lambda c: c.receipts.create({"cid": "x"}), TypeError, "receipt must be a NewReceipt"),
+    (lambda c: c.receipts.watch(interval=0), ValueError,
+     "interval must be a positive number of seconds, got 0"),
+    (lambda c: c.receipts.watch(window=timedelta(0)), ValueError,
+     "window must be a positive timedelta"),
 ])
-async def test_bad_arguments_raise_before_any_request(fake: FakeClopos, clopos: AsyncClopos,
-                                                      call: Any) -> None:
-    before = fake.counters.requests
-    with pytest.raises((TypeError, ValueError)):
-        result = call(clopos)
-        if hasattr(result, "__await__"):
-            await result
-    assert fake.counters.requests == before
+async def test_bad_arguments_raise_before_any_request(
+    fake: FakeClopos, clopos: AsyncClopos, call: Any, error: type[Exception], words: str
+) -> None:
+    await refused_before_sending(fake, lambda: call(clopos), error, words)
 
 
 @pytest.mark.parametrize("build", [

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from collections.abc import AsyncIterator
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -14,6 +13,7 @@ from clopos_async.models.stop_list import StopListEntry
 from clopos_async.resources.stop_list_watch import diff_stop_lists
 from clopos_async.testing import FakeClopos, FaultPlan
 
+from .background_watch import BackgroundWatch, polls_done, watching
 from .conftest import RequestLog, client_for
 
 
@@ -60,49 +60,13 @@ def test_diff_reports_joins_changes_and_leaves_once() -> None:
     assert diff_stop_lists(after, after) == []
 
 
-class Watch:
-    """Consumes ``watch_stop_list`` in a task, recording every change."""
-
-    def __init__(self, clopos: AsyncClopos, **options: object) -> None:
-        self.changes: list[StopListChange] = []
-        self._iterator = clopos.products.watch_stop_list(interval=0.01, **options)  # type: ignore[arg-type]
-        self._task = asyncio.create_task(self._consume())
-
-    async def _consume(self) -> None:
-        async for change in self._iterator:
-            self.changes.append(change)
-
-    async def until(self, count: int) -> None:
-        while len(self.changes) < count:
-            if self._task.done():
-                self._task.result()  # raise what ended the watch
-            await asyncio.sleep(0.01)
-
-    async def stop(self) -> None:
-        self._task.cancel()
-        with contextlib.suppress(asyncio.CancelledError, AuthenticationError):
-            await self._task
-        await self._iterator.aclose()
-
-
-@contextlib.asynccontextmanager
-async def watching(clopos: AsyncClopos, **options: object) -> AsyncIterator[Watch]:
-    watch = Watch(clopos, **options)
-    try:
-        yield watch
-    finally:
-        await watch.stop()
-
-
-async def polls_done(fake: FakeClopos, count: int) -> None:
-    target = fake.counters.requests + count
-    while fake.counters.requests < target:
-        await asyncio.sleep(0.01)
+def watch_stop_list(clopos: AsyncClopos, **options: Any) -> AsyncIterator[StopListChange]:
+    return clopos.products.watch_stop_list(interval=0.01, **options)
 
 
 async def test_the_watcher_reports_each_change_once(api_version: str) -> None:
     async with FakeClopos(orders=0, api_version=api_version) as fake:
-        async with client_for(fake) as clopos, watching(clopos) as watch:
+        async with client_for(fake) as clopos, watching(watch_stop_list(clopos)) as watch:
             await polls_done(fake, 2)  # the first poll has taken stock: nothing reported
             fake.set_stop_limit(12, 0)  # tea runs out
             fake.set_stop_limit(58, 1)  # one kebab left (was 3)
@@ -111,7 +75,7 @@ async def test_the_watcher_reports_each_change_once(api_version: str) -> None:
             fake.set_stop_limit(12, 0)  # the same limit again: no change
             await watch.until(3)
             await polls_done(fake, 4)  # more polls: nothing may be reported twice
-            changes = list(watch.changes)
+            changes = list(watch.seen)
     assert [(c.kind, c.product_id) for c in changes] == [
         ("limit_changed", 58), ("limited", 12), ("available", 140)]
     assert changes[0].previous is not None and changes[0].previous.limit == 3
@@ -121,17 +85,17 @@ async def test_the_watcher_reports_each_change_once(api_version: str) -> None:
 
 async def test_existing_entries_are_reported_when_asked() -> None:
     async with FakeClopos(orders=0) as fake, client_for(fake) as clopos:
-        async with watching(clopos, include_existing=True) as watch:
+        async with watching(watch_stop_list(clopos, include_existing=True)) as watch:
             await watch.until(2)
             await polls_done(fake, 3)
-            changes = list(watch.changes)
+            changes = list(watch.seen)
     assert [(c.kind, c.product_id) for c in changes] == [("limited", 140), ("limited", 58)]
 
 
 async def test_the_watcher_survives_transient_failures() -> None:
     async with FakeClopos(orders=0) as fake:
         async with client_for(fake, retry=RetryPolicy(max_retries=1)) as clopos:
-            async with watching(clopos) as watch:
+            async with watching(watch_stop_list(clopos)) as watch:
                 await polls_done(fake, 2)
                 fake.faults = FaultPlan(rate_503=1.0, seed=1)
                 await polls_done(fake, 4)  # whole polls fail, retries included
@@ -139,14 +103,14 @@ async def test_the_watcher_survives_transient_failures() -> None:
                 fake.faults = None
                 await watch.until(1)
                 await polls_done(fake, 3)
-                changes = list(watch.changes)
+                changes = list(watch.seen)
     assert [(c.kind, c.product_id) for c in changes] == [("limited", 7)]
 
 
 async def test_authentication_failure_ends_the_watch() -> None:
     async with FakeClopos(orders=0) as fake:
         async with AsyncClopos(token=fake.issue_token(), base_url=fake.url) as clopos:
-            watch = Watch(clopos)
+            watch = BackgroundWatch(watch_stop_list(clopos))
             await polls_done(fake, 1)
             fake.expire_tokens()
             with pytest.raises(AuthenticationError):

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -22,6 +21,7 @@ from clopos_async import (
 )
 from clopos_async.testing import FakeClopos, FaultPlan
 
+from .background_watch import BackgroundWatch, polls_done, watching
 from .conftest import client_for
 
 
@@ -33,63 +33,21 @@ def a_new_order(comment: str) -> NewOrder:
                                               price=Decimal("1.5"))])
 
 
-class Watch:
-    """Runs a watch in the background and collects its events."""
-
-    def __init__(self, clopos: AsyncClopos, **options: object) -> None:
-        self.events: list[OrderEvent] = []
-        self._changed = asyncio.Event()
-        self._iterator = clopos.orders.watch(interval=0.02, **options)  # type: ignore[arg-type]
-        self._task = asyncio.ensure_future(self._run())
-
-    async def _run(self) -> None:
-        async for event in self._iterator:
-            self.events.append(event)
-            self._changed.set()
-
-    async def until(self, condition: Callable[[], bool]) -> None:
-        while not condition():
-            if self._task.done():
-                self._task.result()  # raise what ended the watch
-            self._changed.clear()
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(self._changed.wait(), timeout=0.05)
-
-    async def stop(self) -> None:
-        self._task.cancel()
-        # A watch that already ended with an error has reported it through until().
-        with contextlib.suppress(asyncio.CancelledError, AuthenticationError):
-            await self._task
-        await self._iterator.aclose()
-
-
-@contextlib.asynccontextmanager
-async def watching(clopos: AsyncClopos, **options: object) -> AsyncIterator[Watch]:
-    watch = Watch(clopos, **options)
-    try:
-        yield watch
-    finally:
-        await watch.stop()
-
-
-async def polls_done(fake: FakeClopos, count: int) -> None:
-    """Wait until the watcher has made ``count`` more list requests."""
-    target = fake.counters.requests + count
-    while fake.counters.requests < target:
-        await asyncio.sleep(0.01)
+def watch_orders(clopos: AsyncClopos, **options: Any) -> AsyncIterator[OrderEvent]:
+    return clopos.orders.watch(interval=0.02, **options)
 
 
 async def test_new_orders_and_status_changes_each_yield_one_event(api_version: str) -> None:
     async with FakeClopos(orders=10, api_version=api_version) as fake:
-        async with client_for(fake) as clopos, watching(clopos) as watch:
+        async with client_for(fake) as clopos, watching(watch_orders(clopos)) as watch:
             await polls_done(fake, 2)  # the first poll has taken stock
             created = [await clopos.orders.create(a_new_order(f"w{n}")) for n in range(3)]
-            await watch.until(lambda: len(watch.events) >= 3)
+            await watch.until(3)
             await clopos.orders.ignore(created[0].id)
             fake.set_status(created[1].id, "RECEIVED")
-            await watch.until(lambda: len(watch.events) >= 5)
+            await watch.until(5)
             await polls_done(fake, 4)  # more polls: nothing may be reported twice
-            events = list(watch.events)
+            events = list(watch.seen)
     created_events = [e for e in events if e.kind == "created"]
     changes = [e for e in events if e.kind == "status_changed"]
     assert sorted(e.order.id for e in created_events) == sorted(o.id for o in created)
@@ -103,34 +61,34 @@ async def test_new_orders_and_status_changes_each_yield_one_event(api_version: s
 async def test_existing_orders_are_reported_when_asked() -> None:
     async with FakeClopos(orders=0) as fake, client_for(fake) as clopos:
         first = await clopos.orders.create(a_new_order("before"))
-        async with watching(clopos, include_existing=True) as watch:
-            await watch.until(lambda: len(watch.events) >= 1)
+        async with watching(watch_orders(clopos, include_existing=True)) as watch:
+            await watch.until(1)
             await polls_done(fake, 3)
-            events = list(watch.events)
+            events = list(watch.seen)
     assert [(e.kind, e.order.id) for e in events] == [("created", first.id)]
 
 
 async def test_the_watch_survives_transient_failures() -> None:
     async with FakeClopos(orders=0) as fake:
         async with client_for(fake, retry=RetryPolicy(max_retries=1)) as clopos:
-            async with watching(clopos) as watch:
+            async with watching(watch_orders(clopos)) as watch:
                 await polls_done(fake, 2)
                 fake.faults = FaultPlan(rate_503=1.0, seed=1)
                 await polls_done(fake, 4)  # whole polls fail, retries included
                 fake.faults = None
                 order = await clopos.orders.create(a_new_order("after the outage"))
-                await watch.until(lambda: len(watch.events) >= 1)
-    assert [(e.kind, e.order.id) for e in watch.events] == [("created", order.id)]
+                await watch.until(1)
+    assert [(e.kind, e.order.id) for e in watch.seen] == [("created", order.id)]
 
 
 async def test_authentication_failure_ends_the_watch() -> None:
     async with FakeClopos(orders=0) as fake:
         async with AsyncClopos(token=fake.issue_token(), base_url=fake.url) as clopos:
-            watch = Watch(clopos)
+            watch = BackgroundWatch(watch_orders(clopos))
             await polls_done(fake, 1)
             fake.expire_tokens()
             with pytest.raises(AuthenticationError):
-                await watch.until(lambda: False)
+                await watch.until(1)
             await watch.stop()
 
 
