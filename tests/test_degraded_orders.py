@@ -25,9 +25,10 @@ from clopos_async.export import make_writer
 from clopos_async.serde import StructureError, structure, structure_created_order
 from clopos_async.testing import FakeClopos, make_orders
 
+from .background_watch import watching
 from .conftest import client_for
 from .test_cli import cli, env_for
-from .test_watch import watching
+from .test_watch import watch_orders
 
 
 def spoiled_ids(fake: FakeClopos) -> set[Any]:
@@ -126,10 +127,11 @@ async def test_watch_reports_degraded_orders_instead_of_failing_every_poll() -> 
     now = datetime.now(timezone.utc)
     async with FakeClopos(orders=30, now=now, days=0.2, unstructurable=0.2) as fake:
         spoiled = spoiled_ids(fake)
-        async with client_for(fake) as clopos, watching(clopos, include_existing=True) as watch:
-            await watch.until(lambda: len(watch.events) >= 30)
-    assert spoiled and sorted(e.order.id for e in watch.events) == list(range(1, 31))
-    assert {e.order.id for e in watch.events if e.order.venue_id is None} <= spoiled
+        async with client_for(fake) as clopos, \
+                watching(watch_orders(clopos, include_existing=True)) as watch:
+            await watch.until(30)
+    assert spoiled and sorted(e.order.id for e in watch.seen) == list(range(1, 31))
+    assert {e.order.id for e in watch.seen if e.order.venue_id is None} <= spoiled
 
 
 async def test_export_writes_degraded_orders_losslessly(tmp_path: Path) -> None:
