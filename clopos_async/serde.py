@@ -127,14 +127,28 @@ def _structure_datetime(value: Any, _: Any) -> datetime | None:
     return parse_timestamp(value)
 
 
+# Beyond 2**53 a float no longer holds every integer, so one there may not be the number the
+# server wrote: orjson reads an integer literal beyond 64 bits as a float (the standard library
+# keeps it exact). Two distinct ids 10**29 + 1 and 10**29 + 2 would both become
+# 99999999999999991433150857216, a wrong id that the paginator then drops as a repeat.
+_EXACT_FLOAT_INTS = 2.0**53
+
+
+def _exact_int(value: float) -> int | None:
+    """The integer a float stands for, if it surely is one (else None)."""
+    return int(value) if value.is_integer() and abs(value) <= _EXACT_FLOAT_INTS else None
+
+
 def _structure_int(value: Any, tp: Any) -> int:
     cls = type(value)
     if cls is int and tp is int:
         return value  # type: ignore[no-any-return]
     if tp is not int:  # another int subclass (e.g. an IntEnum elsewhere): cattrs' default
         return tp(value)  # type: ignore[no-any-return]
-    if cls is bool or (cls is float and value.is_integer()):
+    if cls is bool:
         return int(value)
+    if cls is float and (exact := _exact_int(value)) is not None:
+        return exact
     if cls is str:
         try:
             return int(value.strip())
@@ -174,8 +188,8 @@ def _structure_id(value: Any, _: Any) -> int | str:
     cls = type(value)
     if cls is int or cls is str:
         return value  # type: ignore[no-any-return]
-    if cls is float and value.is_integer():
-        return int(value)
+    if cls is float and (exact := _exact_int(value)) is not None:
+        return exact
     raise _fail("an integer or string id", value)
 
 
