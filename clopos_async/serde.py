@@ -15,7 +15,7 @@ The lenient rules live here, once, for every model:
 When something does not fit, the error is located afterwards (failure path only) by running
 each field's own code again, and raised as ``StructureError`` with a path such as
 ``Order.payload.products[0].count``. `structure_items` instead degrades such an item (the part
-that does not fit becomes ``None``) so one bad record never costs the others.
+that does not fit becomes ``None``, or ``()`` for a list) so one bad record never costs the others.
 """
 
 from __future__ import annotations
@@ -596,7 +596,8 @@ def _locate_field(cls: Any, value: Any) -> StructureError:
 
 
 def _salvage(cls: Any, value: Any, path: list[str | int], problems: list[str]) -> Any:
-    """Build ``cls`` from ``value`` with every part that does not fit set to ``None``.
+    """Build ``cls`` from ``value`` with every part that does not fit set to ``None`` (a list
+    field to ``()``, `_unfit_value`).
 
     Each such part is appended to ``problems`` as ``"<json path>: <reason>"``. Nested models
     and list items are salvaged in turn, so only the innermost failing part is lost.
@@ -638,8 +639,17 @@ def _salvage(cls: Any, value: Any, path: list[str | int], problems: list[str]) -
             reason = failure.reason if isinstance(failure, StructureError) else str(failure)
             inner = failure.path if isinstance(failure, StructureError) else []
             problems.append(str(StructureError(reason, path=[*here, *inner])))
-            arguments[argument] = None
+            arguments[argument] = _unfit_value(field)
     return cls(**arguments)
+
+
+def _unfit_value(field: attrs.Attribute[Any]) -> Any:
+    """What a field that does not fit becomes: None, but a list field its empty tuple.
+
+    A list field holding None would break its own type, and the code that iterates it with
+    it (``Category.walk`` raised TypeError on a category whose ``children`` was ``{}``).
+    """
+    return field.default if type(field.default) is tuple else None
 
 
 def _configure(conv: cattrs.Converter) -> None:
