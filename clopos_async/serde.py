@@ -15,7 +15,7 @@ The lenient rules live here, once, for every model:
 When something does not fit, the error is located afterwards (failure path only) by running
 each field's own code again, and raised as ``StructureError`` with a path such as
 ``Order.payload.products[0].count``. `structure_items` instead degrades such an item (the part
-that does not fit becomes ``None``) so one bad record never costs the others.
+that does not fit becomes ``None``, or ``()`` for a list) so one bad record never costs the others.
 """
 
 from __future__ import annotations
@@ -127,14 +127,28 @@ def _structure_datetime(value: Any, _: Any) -> datetime | None:
     return parse_timestamp(value)
 
 
+# Beyond 2**53 a float no longer holds every integer, so one there may not be the number the
+# server wrote: orjson reads an integer literal beyond 64 bits as a float (the standard library
+# keeps it exact). Two distinct ids 10**29 + 1 and 10**29 + 2 would both become
+# 99999999999999991433150857216, a wrong id that the paginator then drops as a repeat.
+_EXACT_FLOAT_INTS = 2.0**53
+
+
+def _exact_int(value: float) -> int | None:
+    """The integer a float stands for, if it surely is one (else None)."""
+    return int(value) if value.is_integer() and abs(value) <= _EXACT_FLOAT_INTS else None
+
+
 def _structure_int(value: Any, tp: Any) -> int:
     cls = type(value)
     if cls is int and tp is int:
         return value  # type: ignore[no-any-return]
     if tp is not int:  # another int subclass (e.g. an IntEnum elsewhere): cattrs' default
         return tp(value)  # type: ignore[no-any-return]
-    if cls is bool or (cls is float and value.is_integer()):
+    if cls is bool:
         return int(value)
+    if cls is float and (exact := _exact_int(value)) is not None:
+        return exact
     if cls is str:
         try:
             return int(value.strip())
@@ -174,8 +188,8 @@ def _structure_id(value: Any, _: Any) -> int | str:
     cls = type(value)
     if cls is int or cls is str:
         return value  # type: ignore[no-any-return]
-    if cls is float and value.is_integer():
-        return int(value)
+    if cls is float and (exact := _exact_int(value)) is not None:
+        return exact
     raise _fail("an integer or string id", value)
 
 
@@ -582,7 +596,8 @@ def _locate_field(cls: Any, value: Any) -> StructureError:
 
 
 def _salvage(cls: Any, value: Any, path: list[str | int], problems: list[str]) -> Any:
-    """Build ``cls`` from ``value`` with every part that does not fit set to ``None``.
+    """Build ``cls`` from ``value`` with every part that does not fit set to ``None`` (a list
+    field to ``()``, `_unfit_value`).
 
     Each such part is appended to ``problems`` as ``"<json path>: <reason>"``. Nested models
     and list items are salvaged in turn, so only the innermost failing part is lost.
@@ -624,8 +639,17 @@ def _salvage(cls: Any, value: Any, path: list[str | int], problems: list[str]) -
             reason = failure.reason if isinstance(failure, StructureError) else str(failure)
             inner = failure.path if isinstance(failure, StructureError) else []
             problems.append(str(StructureError(reason, path=[*here, *inner])))
-            arguments[argument] = None
+            arguments[argument] = _unfit_value(field)
     return cls(**arguments)
+
+
+def _unfit_value(field: attrs.Attribute[Any]) -> Any:
+    """What a field that does not fit becomes: None, but a list field its empty tuple.
+
+    A list field holding None would break its own type, and the code that iterates it with
+    it (``Category.walk`` raised TypeError on a category whose ``children`` was ``{}``).
+    """
+    return field.default if type(field.default) is tuple else None
 
 
 def _configure(conv: cattrs.Converter) -> None:

@@ -73,6 +73,11 @@ def decode_json(body: bytes) -> Any:
     It accepts the first three as Python floats (the models then treat a non-finite amount as
     absent), turns a lone surrogate into U+FFFD, and rejects the rest. Any failure is a
     ValueError (never a RecursionError or a decoder's own exception class).
+
+    One difference is left, because finding it would cost a scan of every body: an integer
+    beyond 64 bits comes back from orjson as a float (inexact), from the reference as an int.
+    Neither becomes a wrong value downstream: the models refuse a float that may not be the
+    integer written (`serde`), and page counts that large are no counts (`_int_or_none`).
     """
     if _orjson is not None:
         try:
@@ -153,13 +158,27 @@ class Envelope:
     raw: Any = None
 
 
+# No listing holds more rows than a signed 64-bit id can number (MySQL's BIGINT).
+_MAX_COUNT = 2**63 - 1
+_MAX_COUNT_DIGITS = len(str(_MAX_COUNT))
+
+
 def _int_or_none(value: object) -> int | None:
+    """A page count or number as sent, else None: the server said nothing usable.
+
+    A negative or astronomically large count (``-5``, ``10**30``) is no count: believed, it
+    would stop a listing early or make it plan pages that cannot exist. Beyond 64 bits the
+    two JSON backends also disagree (orjson reads such an integer as a float, the standard
+    library as an int): bounding it gives both the same answer, None.
+    """
     if isinstance(value, bool):
         return None
-    if isinstance(value, int):
+    # isdecimal, not isdigit: int() refuses digits such as "²" that isdigit accepts, and the
+    # length bound keeps int() below its own limit on huge digit strings (each a ValueError).
+    if isinstance(value, str) and value.isdecimal() and len(value) <= _MAX_COUNT_DIGITS:
+        value = int(value)
+    if isinstance(value, int) and 0 <= value <= _MAX_COUNT:
         return value
-    if isinstance(value, str) and value.isdigit():
-        return int(value)
     return None
 
 

@@ -21,7 +21,8 @@ class DegradedItem:
 
     ``index`` is its position in ``Page.items`` (and ``Page.raw_items``, which holds it exactly
     as sent); ``id`` is the id as sent (``None`` when missing). Each of ``problems`` names a
-    JSON path and what was wrong there; that part of the typed item is ``None`` (an order
+    JSON path and what was wrong there; that part of the typed item is ``None`` (``()`` for a
+    list field, which keeps its type; an order
     whose id could not be read has ``id`` ``None``).
     """
 

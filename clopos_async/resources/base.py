@@ -28,7 +28,7 @@ from ..requester import Requester
 from ..serde import StructureError, structure
 from ..validators import ArgumentTypeError, check_choice, check_int, invalid
 from ..versions import ApiVersion, ResourceId
-from ..wire import validation_error
+from ..wire import Envelope, validation_error
 from .declaration import Listing, Param, ResourceSpec
 from .page_items import typed_page_items
 
@@ -65,6 +65,33 @@ def structured(reply: Reply, build: Callable[[Any], R]) -> APIResponse[R]:
             f"unexpected response shape: {'nested too deeply' if deep else exc}",
             reply.response.body, reply.response.status, method=reply.method, path=reply.path,
         ) from (None if deep else exc)
+
+
+def _believable_counts(
+    envelope: Envelope, number: int, limit: int, count: int
+) -> tuple[int, int | None, int | None]:
+    """The page size, total and page count to stop by: the server's, less what this very page
+    (page ``number``, asked with ``limit``, holding ``count`` items) disproves.
+
+    The stop rules (REFERENCE §2.5) end a listing on the server's word, so a word the page
+    itself contradicts would lose every later item without a sign: a total below the items
+    already listed (``0``, ``-5``), a last page before this one, a page count below what the
+    total needs, a page size above both the limit asked and the items sent (a full page would
+    read as a short one). Such a count is disregarded (None: unknown); the listing then ends
+    on a short or empty page, at the cost of at most one more request.
+    """
+    per_page = envelope.per_page
+    if per_page is None or not 1 <= per_page <= max(limit, count):
+        per_page = limit
+    total = envelope.total
+    if total is not None and total < (number - 1) * per_page + count:
+        total = None
+    pages = envelope.total_pages
+    if pages is not None and count and pages < number:
+        pages = None
+    if pages is not None and total is not None and pages < -(-total // per_page):
+        pages = None
+    return per_page, total, pages
 
 
 def _relations(name: str, with_: str | Iterable[str] | None,
@@ -194,12 +221,13 @@ class Resource(Generic[T]):
             return Page(items=items, page=number, limit=limit, total=len(items),
                         server_total_pages=number, raw_items=envelope.data,
                         degraded=degraded, reply=reply)
+        per_page, total, total_pages = _believable_counts(envelope, number, limit, len(items))
         return Page(
             items=items,
             page=envelope.page if envelope.page is not None else number,
-            limit=envelope.per_page or limit,
-            total=envelope.total,
-            server_total_pages=envelope.total_pages,
+            limit=per_page,
+            total=total,
+            server_total_pages=total_pages,
             raw_items=envelope.data,
             degraded=degraded,
             reply=reply,
