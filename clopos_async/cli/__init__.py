@@ -79,6 +79,7 @@ from .orders import ACTIONS
 from .parser import build_parser
 from .progress import StatusAwareHandler, StatusLine
 from .resources import actions_for
+from .usage import attach_dash_values
 
 # 128 + SIGTERM, what a shell reports for `kill`, `timeout`, `docker stop`.
 EXIT_TERMINATED = 143
@@ -195,7 +196,8 @@ def _auth_not_found(exc: BaseException) -> bool:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code (see the module docstring)."""
-    args = build_parser().parse_args(argv)  # exits 2 on usage errors, 0 on --help/--version
+    # Exits 2 on usage errors (one line), 0 on --help/--version.
+    args = build_parser().parse_args(attach_dash_values(sys.argv[1:] if argv is None else argv))
     args.status_line = StatusLine(sys.stderr)  # an export enables it on a terminal
     _configure_logging(args.debug, args.status_line)
     try:
@@ -217,7 +219,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         base_url = getattr(args, "resolved_base_url", None)
         message = describe(exc, base_url=base_url)
         if isinstance(exc, (ValueError, TypeError)):
-            message = in_flag_terms(message)
+            message = in_flag_terms(message, getattr(args, "parameter_flags", None))
         if _auth_not_found(exc):
             print(f"error: {message}; {_WRONG_BASE_URL}", file=sys.stderr)
             return EXIT_USAGE

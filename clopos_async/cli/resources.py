@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import re
 import sys
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -25,7 +26,7 @@ from ..resources.base import PlainResource
 from ..resources.categories import CATEGORIES
 from ..resources.customer_groups import CUSTOMER_GROUPS
 from ..resources.customers import CUSTOMERS
-from ..resources.declaration import ResourceSpec
+from ..resources.declaration import Param, ResourceSpec
 from ..resources.payment_methods import PAYMENT_METHODS
 from ..resources.price_lists import PRICE_LISTS, PRICES
 from ..resources.products import PRODUCTS
@@ -34,8 +35,10 @@ from ..resources.sale_types import SALE_TYPES
 from ..resources.stations import STATIONS
 from ..resources.users import USERS
 from ..resources.venues import VENUES
+from ..versions import V2
 from .catalogue import EXTRA_ACTIONS as CATALOGUE_ACTIONS
 from .export_command import add_export_flags, run_export
+from .flags import cli_words, flags_by_parameter
 from .output import table
 from .sales import SALES_ACTIONS
 
@@ -91,8 +94,13 @@ def _write(text: str) -> None:
     sys.stdout.write(text + "\n")
 
 
+# A declared filter's dest: its name behind a prefix, as it could collide with the command's
+# own flags (a filter named "limit" or "format").
+_PARAM_PREFIX = "param_"
+
+
 def _param_dest(name: str) -> str:
-    return f"param_{name}"
+    return f"{_PARAM_PREFIX}{name}"
 
 
 def _list_arguments(spec: ResourceSpec[Any], args: argparse.Namespace) -> dict[str, Any]:
@@ -105,6 +113,10 @@ def _list_arguments(spec: ResourceSpec[Any], args: argparse.Namespace) -> dict[s
             arguments[name] = values[0] if len(values) == 1 else values
     if args.with_:
         arguments["with_"] = args.with_
+    if getattr(args, "date_from", None) is not None:
+        arguments["date_from"] = args.date_from
+    if getattr(args, "date_to", None) is not None:
+        arguments["date_to"] = args.date_to
     if args.sort is not None:
         arguments["sort"] = args.sort
     if args.filters:
@@ -170,6 +182,35 @@ def actions_for(command: str) -> dict[str, Action]:
     return actions
 
 
+class _Anything:
+    """A value no declared parameter accepts: what its check says of it is what it accepts."""
+
+    def __repr__(self) -> str:
+        return "?"
+
+
+_SAID = re.compile(r" must be (.+), got \?$")
+
+
+def accepted(name: str, param: Param) -> str:
+    """What a declared parameter accepts, in the words of its own check (``one of GOODS,
+    DISH, ...``, ``an int >= 1``): the help quotes the check, so the two cannot drift."""
+    try:
+        # Encoders use the version only to pick a vocabulary; the help shows v2's.
+        param.encode(V2, name, _Anything())
+    except ValueError as exc:  # ArgumentTypeError is one too
+        said = _SAID.search(cli_words(str(exc)))
+        if said:
+            return said[1]
+    return "a value"
+
+
+def _filter_help(name: str, param: Param) -> str:
+    words = accepted(name, param)
+    # A yes/no filter takes one answer; the others take several (a membership filter).
+    return words if words.startswith("yes or no") else f"{words}; repeat for several"
+
+
 def _listing_flags(parser: argparse.ArgumentParser, spec: ResourceSpec[Any],
                    parse_filter: Callable[[str], Any]) -> None:
     listing = spec.listing
@@ -183,10 +224,16 @@ def _listing_flags(parser: argparse.ArgumentParser, spec: ResourceSpec[Any],
     if listing.sort_fields:
         parser.add_argument("--sort", metavar="FIELD",
                             help=f"{', '.join(listing.sort_fields)}; '-' descends")
+    if listing.date_range:
+        # The same flags and checks as orders' (the SDK reads and checks the dates).
+        parser.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD",
+                            help="created on/after this day (or an ISO 8601 time)")
+        parser.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD",
+                            help="created on/before this day (or an ISO 8601 time)")
     for name, param in listing.params.items():
         parser.add_argument(f"--{name.replace('_', '-')}", dest=_param_dest(name),
                             type=param.cli_type, action="append", metavar="VALUE",
-                            help=f"the {name} filter (repeat for several)")
+                            help=_filter_help(name, param))
     parser.add_argument("--filter", dest="filters", type=parse_filter, action="append",
                         metavar="FIELD=VALUE", help="repeatable raw filter")
     parser.set_defaults(with_=None, sort=None)
@@ -198,7 +245,7 @@ def _add_lister(actions: argparse._SubParsersAction[argparse.ArgumentParser], na
     listing = actions.add_parser(name, parents=[flags],
                                  help=f"show {spec.label} as a table or JSON")
     _listing_flags(listing, spec, parse_filter)
-    listing.add_argument("--max", type=int, help="stop after this many (default: all)")
+    listing.add_argument("--max", type=int, help="stop after this many, >= 1 (default: all)")
     fmt = listing.add_mutually_exclusive_group()
     fmt.add_argument("--json", dest="output", action="store_const", const="json",
                      help="one JSON array, as the API sent them")
@@ -226,7 +273,8 @@ def add_resource_parsers(
     ``flags`` is the parent parser of the global flags every action also takes.
     """
     for command, spec in RESOURCE_COMMANDS.items():
-        parser = commands.add_parser(command, help=f"list or export {spec.label}")
+        names = _action_names(command, spec)
+        parser = commands.add_parser(command, help=f"{spec.label}: {', '.join(names)}")
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
         _add_lister(actions, "list", spec, flags=flags, parse_filter=parse_filter)
         _add_exporter(actions, "export", spec, flags=flags, parse_filter=parse_filter)
@@ -240,3 +288,15 @@ def add_resource_parsers(
             get.add_argument("id", metavar="ID", help=f"the id of one of the {spec.label}")
         for name, (summary, add_flags, _) in EXTRA_ACTIONS.get(command, {}).items():
             add_flags(actions.add_parser(name, parents=[flags], help=summary))
+        for action_parser in actions.choices.values():
+            # So that an SDK error names the flag the user typed (see `flags`).
+            action_parser.set_defaults(
+                parameter_flags=flags_by_parameter(action_parser, prefix=_PARAM_PREFIX))
+
+
+def _action_names(command: str, spec: ResourceSpec[Any]) -> list[str]:
+    """The actions of a resource command, in the order its help lists them."""
+    subs = [name for action in SUB_LISTINGS.get(command, {}) for name in
+            (action, f"export-{action}")]
+    return ["list", *(["get"] if spec.gettable else []), "export", *subs,
+            *EXTRA_ACTIONS.get(command, {})]
