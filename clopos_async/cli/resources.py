@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import re
 import sys
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -26,7 +25,7 @@ from ..resources.base import PlainResource
 from ..resources.categories import CATEGORIES
 from ..resources.customer_groups import CUSTOMER_GROUPS
 from ..resources.customers import CUSTOMERS
-from ..resources.declaration import Param, ResourceSpec
+from ..resources.declaration import ResourceSpec
 from ..resources.payment_methods import PAYMENT_METHODS
 from ..resources.price_lists import PRICE_LISTS, PRICES
 from ..resources.products import PRODUCTS
@@ -35,10 +34,10 @@ from ..resources.sale_types import SALE_TYPES
 from ..resources.stations import STATIONS
 from ..resources.users import USERS
 from ..resources.venues import VENUES
-from ..versions import V2
 from .catalogue import EXTRA_ACTIONS as CATALOGUE_ACTIONS
 from .export_command import add_export_flags, run_export
-from .flags import cli_words, flags_by_parameter
+from .filter_flags import filter_help, filter_reader
+from .flags import flags_by_parameter
 from .output import table
 from .sales import SALES_ACTIONS
 
@@ -182,35 +181,6 @@ def actions_for(command: str) -> dict[str, Action]:
     return actions
 
 
-class _Anything:
-    """A value no declared parameter accepts: what its check says of it is what it accepts."""
-
-    def __repr__(self) -> str:
-        return "?"
-
-
-_SAID = re.compile(r" must be (.+), got \?$")
-
-
-def accepted(name: str, param: Param) -> str:
-    """What a declared parameter accepts, in the words of its own check (``one of GOODS,
-    DISH, ...``, ``an int >= 1``): the help quotes the check, so the two cannot drift."""
-    try:
-        # Encoders use the version only to pick a vocabulary; the help shows v2's.
-        param.encode(V2, name, _Anything())
-    except ValueError as exc:  # ArgumentTypeError is one too
-        said = _SAID.search(cli_words(str(exc)))
-        if said:
-            return said[1]
-    return "a value"
-
-
-def _filter_help(name: str, param: Param) -> str:
-    words = accepted(name, param)
-    # A yes/no filter takes one answer; the others take several (a membership filter).
-    return words if words.startswith("yes or no") else f"{words}; repeat for several"
-
-
 def _listing_flags(parser: argparse.ArgumentParser, spec: ResourceSpec[Any],
                    parse_filter: Callable[[str], Any]) -> None:
     listing = spec.listing
@@ -232,8 +202,8 @@ def _listing_flags(parser: argparse.ArgumentParser, spec: ResourceSpec[Any],
                             help="created on/before this day (or an ISO 8601 time)")
     for name, param in listing.params.items():
         parser.add_argument(f"--{name.replace('_', '-')}", dest=_param_dest(name),
-                            type=param.cli_type, action="append", metavar="VALUE",
-                            help=_filter_help(name, param))
+                            type=filter_reader(name, param), action="append",
+                            metavar="VALUE", help=filter_help(name, param))
     parser.add_argument("--filter", dest="filters", type=parse_filter, action="append",
                         metavar="FIELD=VALUE", help="repeatable raw filter")
     parser.set_defaults(with_=None, sort=None)
@@ -290,8 +260,9 @@ def add_resource_parsers(
             add_flags(actions.add_parser(name, parents=[flags], help=summary))
         for action_parser in actions.choices.values():
             # So that an SDK error names the flag the user typed (see `flags`).
-            action_parser.set_defaults(
-                parameter_flags=flags_by_parameter(action_parser, prefix=_PARAM_PREFIX))
+            # The resource's own name too: "price_lists is not available in API v1".
+            action_parser.set_defaults(parameter_flags={
+                spec.name: command, **flags_by_parameter(action_parser, prefix=_PARAM_PREFIX)})
 
 
 def _action_names(command: str, spec: ResourceSpec[Any]) -> list[str]:
