@@ -45,8 +45,11 @@ BAD_INPUT = [
     (["products", "list", "--inventory-behavior", "2"],
      "--inventory-behavior must be one of 0, 1, 3, got 2"),
     (["products", "list", "--with", "nope"], "--with must be one of category, station"),
-    (["products", "list", "--sort", "name"], "unrecognized arguments: --sort name"),
-    (["products", "list", "--bogus"], "unrecognized arguments: --bogus"),
+    # The command's own --help, which lists the flags it takes (the top level's shows none).
+    (["products", "list", "--sort", "name"],
+     "unrecognized arguments: --sort name (see clopos-async products list --help)"),
+    (["price-lists", "prices", "--bogus"],
+     "unrecognized arguments: --bogus (see clopos-async price-lists prices --help)"),
     (["products", "get"], "the following arguments are required: ID"),
     (["products", "stop-list", "--id", "0"], "--id must be an int >= 1, got 0"),
     (["products", "export", "--out", "-", "--format", "xml"],

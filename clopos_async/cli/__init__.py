@@ -87,7 +87,7 @@ from .orders import ACTIONS
 from .parser import build_parser
 from .progress import StatusAwareHandler, StatusLine
 from .resources import actions_for
-from .usage import attach_dash_values
+from .usage import parse_command_line
 
 # 128 + SIGTERM, what a shell reports for `kill`, `timeout`, `docker stop`.
 EXIT_TERMINATED = 143
@@ -205,7 +205,7 @@ def _auth_not_found(exc: BaseException) -> bool:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code (see the module docstring)."""
     # Exits 2 on usage errors (one line), 0 on --help/--version.
-    args = build_parser().parse_args(attach_dash_values(sys.argv[1:] if argv is None else argv))
+    args = parse_command_line(build_parser(), sys.argv[1:] if argv is None else argv)
     args.status_line = StatusLine(sys.stderr)  # an export enables it on a terminal
     _configure_logging(args.debug, args.status_line)
     try:

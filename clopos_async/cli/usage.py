@@ -15,7 +15,7 @@ from typing import NoReturn
 from ..shown import shown
 from .errors import EXIT_USAGE
 
-__all__ = ["CommandParser", "attach_dash_values"]
+__all__ = ["CommandParser", "attach_dash_values", "parse_command_line"]
 
 # Flags whose value may start with '-': "--sort -total" sorts descending, as their help says.
 _DASH_VALUE_FLAGS = frozenset({"--sort"})
@@ -29,6 +29,27 @@ class CommandParser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.exit(EXIT_USAGE, f"error: {shown(message)} (see {self.prog} --help)\n")
+
+
+def parse_command_line(parser: argparse.ArgumentParser, argv: Sequence[str]) -> argparse.Namespace:
+    """Parse ``argv`` (see `attach_dash_values`). An unknown flag is reported by the command
+    it was given to, so that the ``--help`` the error points to lists the flags it takes
+    (argparse reports it from the top level, whose help shows none of them)."""
+    args, unknown = parser.parse_known_args(attach_dash_values(argv))
+    if unknown:
+        _innermost(parser, args).error(f"unrecognized arguments: {' '.join(unknown)}")
+    return args
+
+
+def _innermost(
+    parser: argparse.ArgumentParser, args: argparse.Namespace
+) -> argparse.ArgumentParser:
+    """The parser of the (sub)command ``args`` chose, e.g. ``clopos-async products list``."""
+    for action in parser._actions:  # argparse keeps no public list of a parser's subcommands
+        if isinstance(action, argparse._SubParsersAction):
+            chosen = action.choices.get(getattr(args, action.dest, None) or "")
+            return parser if chosen is None else _innermost(chosen, args)
+    return parser
 
 
 def attach_dash_values(argv: Sequence[str]) -> list[str]:
