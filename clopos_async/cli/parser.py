@@ -101,7 +101,8 @@ def _add_connection_flags(parser: argparse.ArgumentParser, *, on_command: bool =
     fake.add_argument(
         "--fake",
         action="store_true",
-        help="run against an embedded FakeClopos with seeded orders: no credentials needed, "
+        help="run against an embedded FakeClopos with seeded data (orders, the catalogue, "
+        "receipts, customers, ...): no credentials needed, "
         "CLOPOS_* variables and --base-url are ignored",
     )
     fake.add_argument(
