@@ -426,7 +426,7 @@ async def test_cli_price_lists_prices_and_get(tmp_path: Any) -> None:
         user = await cli("users", "get", "3", env=env)
         assert user.code == 0 and json.loads(user.out)["username"] == "waiter"
         bad = await cli("price-lists", "prices", "--list-id", "x", env=env)
-        assert bad.code != 0 and "list_id" in bad.err
+        assert bad.code == 2 and "--list-id" in bad.err  # the flag typed, not list_id
         assert fake.counters.route_counts["GET /open-api/v2/price-lists/prices"] == 1
         out = tmp_path / "prices.csv"
         exported = await cli("price-lists", "export-prices", "--out", str(out), "--list-id", "1",

@@ -24,13 +24,21 @@ Commands::
     orders get     ID [--with-receipt]
     orders ignore  ID
     orders create  --file FILE [--idempotency-key KEY]
-    sale-types list    [--limit 20] [--max N] [--filter F=V] [--json | --jsonl]
-    sale-types export  --out FILE [--format jsonl|csv] [--limit 20] [--max N]
+    RESOURCE list      [--limit N] [--max N] [--with R] [--sort [-]F] [typed filters]
+                       [--filter F=V] [--json | --jsonl]
+    RESOURCE export    --out FILE|- [--force] [--format jsonl|csv] [the list flags]
+    RESOURCE get ID    (products, categories, stations, users, receipts, customers)
+    products stop-list, categories tree, price-lists prices|export-prices,
+    receipts close|update, customers create
     fake-server    [--host 127.0.0.1] [--port 8080] [--orders 1000] [--api-version v1|v2]
                    [--token-ttl S] [--latency S] [--fault-rate R] [--quota N/W]
 
     filters: --status S  --from YYYY-MM-DD  --to YYYY-MM-DD  --sort [-]FIELD
              --filter FIELD=VALUE (repeatable; commas make a list)  --with RELATION (repeatable)
+
+RESOURCE is any declared resource (`resources.RESOURCE_COMMANDS`: products, categories,
+stations, venues, users, payment-methods, customer-groups, price-lists, sale-types,
+receipts, customers); its typed filters are flags of their own, documented by ``--help``.
 
 ``orders list`` prints an aligned table (id, status, created_at, venue, customer, products,
 total); ``--json``/``--jsonl`` print the orders exactly as the API sent them. ``get``, ``ignore``
@@ -46,7 +54,7 @@ credentials, bad --file), 3 authentication or permission denied, 4 not found, 5 
 6 network error or timeout, 7 outcome unknown (a create that may or may not have happened; the
 error line shows its idempotency key), 130 interrupted (Ctrl-C), 141 output pipe closed,
 143 terminated (SIGTERM). Errors are one ``error: ...`` line on stderr, naming the flag at
-fault; secrets are never printed.
+fault (argparse's usage errors too, see `usage`); secrets are never printed.
 """
 
 from __future__ import annotations
@@ -79,6 +87,7 @@ from .orders import ACTIONS
 from .parser import build_parser
 from .progress import StatusAwareHandler, StatusLine
 from .resources import actions_for
+from .usage import parse_command_line
 
 # 128 + SIGTERM, what a shell reports for `kill`, `timeout`, `docker stop`.
 EXIT_TERMINATED = 143
@@ -195,7 +204,8 @@ def _auth_not_found(exc: BaseException) -> bool:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code (see the module docstring)."""
-    args = build_parser().parse_args(argv)  # exits 2 on usage errors, 0 on --help/--version
+    # Exits 2 on usage errors (one line), 0 on --help/--version.
+    args = parse_command_line(build_parser(), sys.argv[1:] if argv is None else argv)
     args.status_line = StatusLine(sys.stderr)  # an export enables it on a terminal
     _configure_logging(args.debug, args.status_line)
     try:
@@ -217,7 +227,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         base_url = getattr(args, "resolved_base_url", None)
         message = describe(exc, base_url=base_url)
         if isinstance(exc, (ValueError, TypeError)):
-            message = in_flag_terms(message)
+            message = in_flag_terms(message, getattr(args, "parameter_flags", None))
         if _auth_not_found(exc):
             print(f"error: {message}; {_WRONG_BASE_URL}", file=sys.stderr)
             return EXIT_USAGE

@@ -37,7 +37,7 @@ def add_export_flags(parser: argparse.ArgumentParser, *, noun: str) -> None:
         "--format", choices=("jsonl", "csv"), help="default: csv for a .csv FILE, else jsonl"
     )
     parser.add_argument(
-        "--concurrency", type=int, default=8, help="pages fetched at once (default 8)"
+        "--concurrency", type=int, default=8, help="pages fetched at once, 1..64 (default 8)"
     )
     parser.add_argument("--max", type=int, help=f"stop after this many {noun} (default: all)")
     shown = parser.add_mutually_exclusive_group()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -13,7 +14,7 @@ from ..serde import unstructure
 __all__ = ["order_json", "raw_json_line", "table", "table_row"]
 
 TABLE_HEADER = ("ID", "STATUS", "CREATED_AT", "VENUE", "CUSTOMER", "PRODUCTS", "TOTAL")
-_RIGHT_ALIGNED = frozenset({"ID", "VENUE", "PRODUCTS", "TOTAL"})
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
 _MAX_CUSTOMER = 30
 
 
@@ -35,14 +36,26 @@ def table_row(order: Order) -> tuple[str, ...]:
     )
 
 
+def _numeric(column: Sequence[str]) -> bool:
+    """Whether a column holds numbers (and blanks): ids, counts, money, codes."""
+    filled = [cell for cell in column if cell]
+    return bool(filled) and all(_NUMBER.fullmatch(cell) for cell in filled)
+
+
 def table(rows: Sequence[tuple[str, ...]], header: tuple[str, ...] = TABLE_HEADER) -> str:
-    """Rows under ``header`` (orders' by default), each column as wide as its widest cell."""
-    widths = [max(len(cell) for cell in column) for column in zip(header, *rows, strict=True)]
+    """Rows under ``header`` (orders' by default), each column as wide as its widest cell.
+
+    Every table follows one rule: a column of numbers is right-aligned, so that their digits
+    line up (products' PRICE, the stop list's LIMIT), any other is left-aligned.
+    """
+    columns = list(zip(header, *rows, strict=True))
+    widths = [max(len(cell) for cell in column) for column in columns]
+    right = [_numeric(column[1:]) for column in columns]
     lines = []
     for row in (header, *rows):
         cells = [
-            cell.rjust(width) if title in _RIGHT_ALIGNED else cell.ljust(width)
-            for title, cell, width in zip(header, row, widths, strict=True)
+            cell.rjust(width) if numeric else cell.ljust(width)
+            for cell, width, numeric in zip(row, widths, right, strict=True)
         ]
         lines.append("  ".join(cells).rstrip())
     return "\n".join(lines)

@@ -11,16 +11,22 @@ from .errors import EXIT_CODES_HELP
 from .export_command import add_export_flags
 from .order_file import EXAMPLE as ORDER_FILE_EXAMPLE
 from .resources import add_resource_parsers
+from .usage import CommandParser
 
 __all__ = ["build_parser", "parse_filter", "parse_quota"]
 
 _DESCRIPTION = """\
-Command line for the Clopos Open API (orders): list, export, get, create and ignore orders,
-or run the fake server. Connection settings default to the CLOPOS_* environment variables
-(CLOPOS_CLIENT_ID, CLOPOS_CLIENT_SECRET, CLOPOS_BRAND, CLOPOS_INTEGRATOR_ID, CLOPOS_VENUE_ID,
-CLOPOS_TOKEN, CLOPOS_API_VERSION, CLOPOS_BASE_URL); prefer them over flags for secrets, which
-flags would expose in the process list. --fake needs no credentials at all. Global
-options may come before the command or after it."""
+Command line for the Clopos Open API: list, export, get, create and ignore orders; list,
+get and export the catalogue (products, categories, stations, price lists), reference data
+(venues, users, payment methods, customer groups, sale types), receipts and customers, and
+close or update receipts and create customers; or run the fake server.
+
+Connection settings default to the CLOPOS_* environment variables (CLOPOS_CLIENT_ID,
+CLOPOS_CLIENT_SECRET, CLOPOS_BRAND, CLOPOS_INTEGRATOR_ID, CLOPOS_VENUE_ID, CLOPOS_TOKEN,
+CLOPOS_API_VERSION, CLOPOS_BASE_URL); prefer them over flags for secrets, which flags would
+expose in the process list. --fake needs no credentials at all. Global options may come
+before the command or after it. Bad arguments are refused with one `error:` line naming the
+flag, before anything is sent."""
 
 _EXPORT_EPILOG = f"""\
 JSONL writes each order exactly as the API sent it, one per line. CSV writes one row per
@@ -81,9 +87,9 @@ def _add_connection_flags(parser: argparse.ArgumentParser, *, on_command: bool =
         metavar="URL",
         help=f"API base URL, ending in /open-api (default {DEFAULT_BASE_URL})",
     )
-    group.add_argument("--client-id", metavar="ID")
+    group.add_argument("--client-id", metavar="ID", help="API client id")
     group.add_argument("--client-secret", metavar="SECRET", help="(prefer CLOPOS_CLIENT_SECRET)")
-    group.add_argument("--brand", metavar="BRAND")
+    group.add_argument("--brand", metavar="BRAND", help="the brand (tenant) to act for")
     group.add_argument("--integrator-id", metavar="ID", help="v2 credential scope")
     group.add_argument("--venue-id", metavar="ID", help="venue (required by v1; scopes v2)")
     group.add_argument("--token", metavar="TOKEN", help="an existing token (prefer CLOPOS_TOKEN)")
@@ -95,7 +101,8 @@ def _add_connection_flags(parser: argparse.ArgumentParser, *, on_command: bool =
     fake.add_argument(
         "--fake",
         action="store_true",
-        help="run against an embedded FakeClopos with seeded orders: no credentials needed, "
+        help="run against an embedded FakeClopos with seeded data (orders, the catalogue, "
+        "receipts, customers, ...): no credentials needed, "
         "CLOPOS_* variables and --base-url are ignored",
     )
     fake.add_argument(
@@ -280,7 +287,8 @@ def _add_fake_server(commands: argparse._SubParsersAction[argparse.ArgumentParse
 
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line."""
-    parser = argparse.ArgumentParser(
+    # Every subcommand's parser is a CommandParser too: usage errors are one line.
+    parser: argparse.ArgumentParser = CommandParser(
         prog="clopos-async",
         description=_DESCRIPTION,
         epilog=EXIT_CODES_HELP,

@@ -36,6 +36,8 @@ from ..resources.users import USERS
 from ..resources.venues import VENUES
 from .catalogue import EXTRA_ACTIONS as CATALOGUE_ACTIONS
 from .export_command import add_export_flags, run_export
+from .filter_flags import filter_help, filter_reader
+from .flags import flags_by_parameter
 from .output import table
 from .sales import SALES_ACTIONS
 
@@ -91,8 +93,13 @@ def _write(text: str) -> None:
     sys.stdout.write(text + "\n")
 
 
+# A declared filter's dest: its name behind a prefix, as it could collide with the command's
+# own flags (a filter named "limit" or "format").
+_PARAM_PREFIX = "param_"
+
+
 def _param_dest(name: str) -> str:
-    return f"param_{name}"
+    return f"{_PARAM_PREFIX}{name}"
 
 
 def _list_arguments(spec: ResourceSpec[Any], args: argparse.Namespace) -> dict[str, Any]:
@@ -105,6 +112,10 @@ def _list_arguments(spec: ResourceSpec[Any], args: argparse.Namespace) -> dict[s
             arguments[name] = values[0] if len(values) == 1 else values
     if args.with_:
         arguments["with_"] = args.with_
+    if getattr(args, "date_from", None) is not None:
+        arguments["date_from"] = args.date_from
+    if getattr(args, "date_to", None) is not None:
+        arguments["date_to"] = args.date_to
     if args.sort is not None:
         arguments["sort"] = args.sort
     if args.filters:
@@ -183,10 +194,16 @@ def _listing_flags(parser: argparse.ArgumentParser, spec: ResourceSpec[Any],
     if listing.sort_fields:
         parser.add_argument("--sort", metavar="FIELD",
                             help=f"{', '.join(listing.sort_fields)}; '-' descends")
+    if listing.date_range:
+        # The same flags and checks as orders' (the SDK reads and checks the dates).
+        parser.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD",
+                            help="created on/after this day (or an ISO 8601 time)")
+        parser.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD",
+                            help="created on/before this day (or an ISO 8601 time)")
     for name, param in listing.params.items():
         parser.add_argument(f"--{name.replace('_', '-')}", dest=_param_dest(name),
-                            type=param.cli_type, action="append", metavar="VALUE",
-                            help=f"the {name} filter (repeat for several)")
+                            type=filter_reader(name, param), action="append",
+                            metavar="VALUE", help=filter_help(name, param))
     parser.add_argument("--filter", dest="filters", type=parse_filter, action="append",
                         metavar="FIELD=VALUE", help="repeatable raw filter")
     parser.set_defaults(with_=None, sort=None)
@@ -198,7 +215,7 @@ def _add_lister(actions: argparse._SubParsersAction[argparse.ArgumentParser], na
     listing = actions.add_parser(name, parents=[flags],
                                  help=f"show {spec.label} as a table or JSON")
     _listing_flags(listing, spec, parse_filter)
-    listing.add_argument("--max", type=int, help="stop after this many (default: all)")
+    listing.add_argument("--max", type=int, help="stop after this many, >= 1 (default: all)")
     fmt = listing.add_mutually_exclusive_group()
     fmt.add_argument("--json", dest="output", action="store_const", const="json",
                      help="one JSON array, as the API sent them")
@@ -226,7 +243,8 @@ def add_resource_parsers(
     ``flags`` is the parent parser of the global flags every action also takes.
     """
     for command, spec in RESOURCE_COMMANDS.items():
-        parser = commands.add_parser(command, help=f"list or export {spec.label}")
+        names = _action_names(command, spec)
+        parser = commands.add_parser(command, help=f"{spec.label}: {', '.join(names)}")
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
         _add_lister(actions, "list", spec, flags=flags, parse_filter=parse_filter)
         _add_exporter(actions, "export", spec, flags=flags, parse_filter=parse_filter)
@@ -240,3 +258,16 @@ def add_resource_parsers(
             get.add_argument("id", metavar="ID", help=f"the id of one of the {spec.label}")
         for name, (summary, add_flags, _) in EXTRA_ACTIONS.get(command, {}).items():
             add_flags(actions.add_parser(name, parents=[flags], help=summary))
+        for action_parser in actions.choices.values():
+            # So that an SDK error names the flag the user typed (see `flags`).
+            # The resource's own name too: "price_lists is not available in API v1".
+            action_parser.set_defaults(parameter_flags={
+                spec.name: command, **flags_by_parameter(action_parser, prefix=_PARAM_PREFIX)})
+
+
+def _action_names(command: str, spec: ResourceSpec[Any]) -> list[str]:
+    """The actions of a resource command, in the order its help lists them."""
+    subs = [name for action in SUB_LISTINGS.get(command, {}) for name in
+            (action, f"export-{action}")]
+    return ["list", *(["get"] if spec.gettable else []), "export", *subs,
+            *EXTRA_ACTIONS.get(command, {})]

@@ -15,11 +15,14 @@ from .. import AsyncClopos
 from ..dumping import dump_json
 from ..models.customers import Gender, NewCustomer
 from ..models.receipts import ReceiptPayment
+from ..resources.receipts import ORDER_STATUSES
 from ..serde import unstructure
 from .catalogue import Extra
+from .errors import UsageError
 
-__all__ = ["SALES_ACTIONS", "parse_payment", "parse_utc_time"]
+__all__ = ["SALES_ACTIONS", "parse_day", "parse_payment", "parse_utc_time"]
 
+_UPDATE_FLAGS = "--order-status, --order-number, --fiscal-id, --lock or --unlock"
 
 
 def _item_id(text: str) -> int | str:
@@ -48,6 +51,14 @@ def parse_utc_time(text: str) -> datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
+def parse_day(text: str) -> date:
+    """``YYYY-MM-DD``; argparse would otherwise say "invalid fromisoformat value"."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
+
+
 def _print(model: object) -> None:
     sys.stdout.write(dump_json(unstructure(model), pretty=True) + "\n")
 
@@ -58,6 +69,10 @@ async def _close(clopos: AsyncClopos, args: argparse.Namespace) -> None:
 
 
 async def _update(clopos: AsyncClopos, args: argparse.Namespace) -> None:
+    changes = (args.order_status, args.order_number, args.fiscal_id, args.lock)
+    if all(change is None for change in changes):
+        # The SDK refuses it too, but in its parameters' names ("lock", "got None").
+        raise UsageError(f"receipts update needs at least one of {_UPDATE_FLAGS}")
     _print(await clopos.receipts.update(_item_id(args.id), order_status=args.order_status,
                                         order_number=args.order_number,
                                         fiscal_id=args.fiscal_id, lock=args.lock))
@@ -82,23 +97,27 @@ def _close_flags(close: argparse.ArgumentParser) -> None:
 
 def _update_flags(update: argparse.ArgumentParser) -> None:
     update.add_argument("id", metavar="ID", help="the receipt's id")
-    update.add_argument("--order-status", help="NEW, IN_PROGRESS, READY, COMPLETED, ...")
-    update.add_argument("--order-number")
-    update.add_argument("--fiscal-id")
+    update.add_argument("--order-status", help=f"one of {', '.join(ORDER_STATUSES)}")
+    update.add_argument("--order-number", help="the receipt's order number, e.g. RPO-00001")
+    update.add_argument("--fiscal-id", help="the receipt's fiscal id")
     lock = update.add_mutually_exclusive_group()
-    lock.add_argument("--lock", dest="lock", action="store_const", const=True)
-    lock.add_argument("--unlock", dest="lock", action="store_const", const=False)
+    lock.add_argument("--lock", dest="lock", action="store_const", const=True,
+                      help="set the receipt's lock flag")
+    lock.add_argument("--unlock", dest="lock", action="store_const", const=False,
+                      help="clear the receipt's lock flag")
 
 
 def _create_customer_flags(create: argparse.ArgumentParser) -> None:
-    create.add_argument("--name", required=True)
+    create.add_argument("--name", required=True, help="the customer's name (required)")
     create.add_argument("--phone", help="unique: a taken phone exits with a conflict")
-    create.add_argument("--email")
-    create.add_argument("--code", help="unique")
-    create.add_argument("--description")
-    create.add_argument("--group-id", type=int)
-    create.add_argument("--gender", choices=("male", "female"))
-    create.add_argument("--date-of-birth", type=date.fromisoformat, metavar="YYYY-MM-DD")
+    create.add_argument("--email", help="the customer's email address")
+    create.add_argument("--code", help="the customer's code; unique")
+    create.add_argument("--description", help="a free-text note")
+    create.add_argument("--group-id", type=int, metavar="ID",
+                        help="the customer group's id (see customer-groups list)")
+    create.add_argument("--gender", choices=("male", "female"), help="male or female")
+    create.add_argument("--date-of-birth", type=parse_day, metavar="YYYY-MM-DD",
+                        help="the customer's birthday")
 
 
 # Command -> action -> (summary, its flags, what it runs), as `resources.EXTRA_ACTIONS` takes.
