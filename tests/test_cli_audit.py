@@ -69,7 +69,9 @@ BAD_INPUT: list[tuple[list[str], str | tuple[str, ...]]] = [
     (["price-lists", "list", "--sort", "price"],
      "--sort must be one of id, name, created_at (prefix '-' for descending)"),
     (["receipts", "list", "--sort", "nope"], "--sort must be one of id, created_at"),
-    (["receipts", "list", "--status", "3"], "--status must be ReceiptStatus.OPEN (1) or"),
+    (["receipts", "list", "--status", "3"], "--status must be 1 (ReceiptStatus.OPEN) or"),
+    (["receipts", "list", "--status", "1", "--status", "2"], "--status takes one value, given 2"),
+    (["customers", "list", "--name", "a", "--name", "b"], "--name takes one value, given 2"),
     (["receipts", "list", "--from", "yesterday"], "--from must be a date"),
     (["receipts", "list", "--sale-type-id", "x"], "--sale-type-id must be an int >= 1"),
     (["receipts", "update", "5"],
@@ -284,6 +286,11 @@ def test_filter_help_says_what_each_filter_accepts(capsys: pytest.CaptureFixture
     assert "--giftable VALUE yes or no (or true/false, 1/0)" in shown
     assert "--category-id VALUE an int >= 1; repeat for several" in shown
     assert "the type filter" not in shown
+    with pytest.raises(SystemExit):
+        main(["receipts", "list", "--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    # One status at a time: the help does not offer to repeat what the check refuses.
+    assert "--status VALUE 1 (ReceiptStatus.OPEN) or 2 (ReceiptStatus.CLOSED) --" in shown
 
 
 def test_top_level_help_lists_every_command_and_its_actions(

@@ -238,7 +238,7 @@ async def test_a_receipt_closed_by_someone_else_meanwhile_is_outcome_unknown() -
 
 @pytest.mark.parametrize(("call", "error", "words"), [
     (lambda c: c.receipts.list(status=3), ValueError,
-     "status must be ReceiptStatus.OPEN (1) or ReceiptStatus.CLOSED (2), got 3"),
+     "status must be 1 (ReceiptStatus.OPEN) or 2 (ReceiptStatus.CLOSED), got 3"),
     (lambda c: c.receipts.list(limit=201), ValueError, "limit must be an int in 1..200"),
     (lambda c: c.receipts.list(with_=["customer"]), ValueError,
      "with_ must be one of receipt_products,"),

@@ -48,8 +48,7 @@ def accepted(name: str, param: Param) -> str:
 def filter_help(name: str, param: Param) -> str:
     """The help of a declared filter's flag."""
     words = accepted(name, param)
-    # A yes/no filter takes one answer; the others take several (a membership filter).
-    return words if words.startswith("yes or no") else f"{words}; repeat for several"
+    return f"{words}; repeat for several" if param.several else words
 
 
 def filter_reader(name: str, param: Param) -> Callable[[str], Any]:

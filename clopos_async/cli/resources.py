@@ -35,6 +35,7 @@ from ..resources.stations import STATIONS
 from ..resources.users import USERS
 from ..resources.venues import VENUES
 from .catalogue import EXTRA_ACTIONS as CATALOGUE_ACTIONS
+from .errors import UsageError
 from .export_command import add_export_flags, run_export
 from .filter_flags import filter_help, filter_reader
 from .flags import flags_by_parameter
@@ -109,6 +110,9 @@ def _list_arguments(spec: ResourceSpec[Any], args: argparse.Namespace) -> dict[s
     for name in spec.listing.params:
         values = getattr(args, _param_dest(name), None)
         if values:  # one --flag is a value, several are a membership list
+            if len(values) > 1 and not spec.listing.params[name].several:
+                raise UsageError(f"--{name.replace('_', '-')} takes one value, "
+                                 f"given {len(values)}")
             arguments[name] = values[0] if len(values) == 1 else values
     if args.with_:
         arguments["with_"] = args.with_

@@ -48,6 +48,9 @@ class Param:
     top_level: bool = False  # a query key of its own (``status=``) rather than a filter
     # How the CLI reads one ``--name VALUE`` (repeated: a list); ``encode`` still checks it.
     cli_type: Callable[[str], Any] = str
+    # Whether ``encode`` takes a list of values (a membership filter): the CLI flag then
+    # repeats; otherwise a repeated flag is refused as a usage error.
+    several: bool = True
 
 
 def choice(*allowed: str, wire: str | None = None, top_level: bool = False) -> Param:
@@ -98,7 +101,7 @@ def levels(*allowed: int, wire: str | None = None, top_level: bool = False) -> P
 def flag(*, wire: str | None = None, top_level: bool = False) -> Param:
     """A yes/no filter, sent as ``1``/``0``."""
     return Param(lambda _, name, value: check_instance(name, value, bool), wire, top_level,
-                 cli_type=_yes_no)
+                 cli_type=_yes_no, several=False)
 
 
 def field_names(*, wire: str | None = None) -> Param:
@@ -132,7 +135,7 @@ def ids(*, wire: str | None = None, top_level: bool = False) -> Param:
 
 def text(*, wire: str | None = None) -> Param:
     """A filter on a non-blank string (a name, a phone: the server matches it as it does)."""
-    return Param(lambda _, name, value: check_non_empty_str(name, value), wire)
+    return Param(lambda _, name, value: check_non_empty_str(name, value), wire, several=False)
 
 
 @attrs.frozen(kw_only=True)

@@ -43,7 +43,7 @@ ORDERS = ResourceSpec(
         with_values=None,  # relations are not enumerated by the docs: any name goes
         sort_fields=ORDER_SORT_FIELDS,
         date_range=True,
-        params={"status": Param(_status, top_level=True)},
+        params={"status": Param(_status, top_level=True, several=False)},
     ),
     columns=(("ID", "id"), ("STATUS", "status"), ("CREATED_AT", "created_at")),
 )

@@ -53,7 +53,7 @@ DEFAULT_LIMIT = 50
 def _status(_: Any, name: str, value: Any) -> int:
     number = value.value if isinstance(value, ReceiptStatus) else value
     if isinstance(number, bool) or number not in (1, 2):
-        invalid(name, "ReceiptStatus.OPEN (1) or ReceiptStatus.CLOSED (2)", value,
+        invalid(name, "1 (ReceiptStatus.OPEN) or 2 (ReceiptStatus.CLOSED)", value,
                 error=ValueError if isinstance(number, int) else ArgumentTypeError)
     return int(number)
 
@@ -67,7 +67,8 @@ RECEIPTS = ResourceSpec(
         with_values=RECEIPT_RELATIONS,
         sort_fields=("id", "created_at", "updated_at", "closed_at", "total"),
         date_range=True,  # date[0]/date[1] on created_at
-        params={"status": Param(_status), "sale_type_id": ids(), "terminal_id": ids()},
+        params={"status": Param(_status, several=False), "sale_type_id": ids(),
+                "terminal_id": ids()},
     ),
     gettable=True,
     get_with_values=RECEIPT_RELATIONS,
